@@ -1,0 +1,34 @@
+"""Shared measuring helpers for the benchmarks."""
+
+from __future__ import annotations
+
+import time
+
+
+def timeit(fn, repeats: int = 5, warmup: int = 1) -> float:
+    """Median wall-clock seconds of ``fn()`` over ``repeats`` runs after ``warmup`` runs."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    return times[len(times) // 2]
+
+
+def matmul_peak_gflops(n: int = 2048, repeats: int = 5) -> float:
+    """Measured fp32 matrix-multiply throughput of this machine, in GFLOP/s.
+
+    A traced ``tf.matmul`` of two ``n x n`` float32 matrices; 2 n^3 flops per product. It is
+    the reference against which the benchmarks report their share of peak, measured in the
+    same run so that the ratio does not depend on what else the machine is doing.
+    """
+    import tensorflow as tf
+
+    a = tf.random.normal([n, n])
+    b = tf.random.normal([n, n])
+    f = tf.function(lambda x, y: tf.reduce_sum(tf.matmul(x, y)))
+    seconds = timeit(lambda: f(a, b).numpy(), repeats=repeats, warmup=2)
+    return 2.0 * n**3 / seconds / 1e9
