@@ -562,3 +562,89 @@ def make_dataset(
     if prefetch:
         ds = ds.prefetch(tf.data.AUTOTUNE)
     return ds
+
+
+# --------------------------------------------------------------------------------------
+# The course's splits
+
+
+@dataclasses.dataclass
+class Splits:
+    """Train, validation and test pairs, and where they came from.
+
+    Indexable like a dict: ``splits["train"]``.
+    """
+
+    train: list[Pair]
+    val: list[Pair]
+    test: list[Pair]
+    source: str
+    root: Path
+
+    def __getitem__(self, key: str) -> list[Pair]:
+        if key not in ("train", "val", "test"):
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.source} at {self.root}: {len(self.train)} train / {len(self.val)} val / "
+            f"{len(self.test)} test pairs"
+        )
+
+
+def find_lol(data_dir: str | os.PathLike | None = None) -> Path | None:
+    """Return the LOL folder if one is present, else None.
+
+    Looks at ``data_dir``, then ``$LOWLIGHT_LOL_DIR``, then ``data/LOL`` under the current
+    folder and its parent (so it works from the repository root and from ``notebooks/``).
+    """
+    candidates = [data_dir, os.environ.get("LOWLIGHT_LOL_DIR"), "data/LOL", "../data/LOL"]
+    for c in candidates:
+        if c and Path(c).is_dir() and _lol_root(Path(c)) is not None:
+            return Path(c)
+    return None
+
+
+def course_splits(data_dir: str | os.PathLike | None = None, seed: int = 0) -> Splits:
+    """The splits every notebook and the CLI use.
+
+    * LOL (``data_dir``, ``$LOWLIGHT_LOL_DIR`` or ``data/LOL``): ``our485`` split 90/10 into
+      train/validation (seeded), ``eval15`` is the test set, as in the literature.
+    * The embedded sample (default when no LOL is found): split by scene with
+      ``synthetic.SAMPLE_SPLIT``, so no test photograph is ever seen in training.
+    * Any other folder with ``low/`` and ``high/``: split 70/15/15 by pair (seeded).
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        A data folder; default: LOL if present, else the embedded sample.
+    seed : int
+        Seed of the random splits.
+    """
+    from . import synthetic
+
+    if data_dir is not None:
+        if not Path(data_dir).is_dir():
+            raise DatasetError(f"data folder does not exist: {data_dir}")
+        lol = Path(data_dir) if _lol_root(Path(data_dir)) is not None else None
+    else:
+        lol = find_lol()
+    if lol is not None:
+        pairs = find_pairs(lol)
+        train_pool = [p for p in pairs if p.subset == "our485"]
+        test = [p for p in pairs if p.subset == "eval15"]
+        train, val = split_pairs(train_pool, (0.9, 0.1), seed=seed)
+        if not test:  # only our485 present
+            train, val, test = split_pairs(train_pool, (0.8, 0.1, 0.1), seed=seed)
+        return Splits(train, val, test, "LOL", lol)
+    root = Path(data_dir) if data_dir is not None else synthetic.sample_dataset()
+    pairs = find_pairs(root)
+    if synthetic.is_sample(root):
+        parts = {
+            name: [p for p in pairs if synthetic.scene_of(p) in scenes]
+            for name, scenes in synthetic.SAMPLE_SPLIT.items()
+        }
+        return Splits(parts["train"], parts["val"], parts["test"], "embedded sample", root)
+    train, val, test = split_pairs(pairs, (0.7, 0.15, 0.15), seed=seed)
+    return Splits(train, val, test, "folder", root)

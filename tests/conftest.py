@@ -1,0 +1,29 @@
+"""Shared fixtures: small image files written by the tests themselves."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+import pytest
+from PIL import Image
+
+
+def write_rgb(path, shape=(16, 24), seed=0, mode="RGB"):
+    """Write a random 8-bit image and return the array as float in [0, 1]."""
+    rng = np.random.default_rng(seed)
+    arr = rng.integers(0, 256, size=(*shape, 3), dtype=np.uint8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(arr).convert(mode).save(path)
+    return arr.astype(np.float32) / 255.0
+
+
+@pytest.fixture
+def generic_dataset(tmp_path):
+    """A generic low/ + high/ folder with three pairs."""
+    for i in range(3):
+        write_rgb(tmp_path / "low" / f"{i}.png", seed=i)
+        write_rgb(tmp_path / "high" / f"{i}.png", seed=10 + i)
+    return tmp_path

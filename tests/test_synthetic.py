@@ -1,0 +1,94 @@
+"""The darkening model and the embedded sample data set."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from lowlight_utils import synthetic
+from lowlight_utils.data import course_splits, find_pairs, load_image
+from lowlight_utils.synthetic import (
+    linear_to_srgb,
+    sample_dataset,
+    scene_of,
+    srgb_to_linear,
+    synthesize_low_light,
+)
+
+
+def test_srgb_curve_roundtrip_and_known_values():
+    x = np.linspace(0, 1, 101)
+    np.testing.assert_allclose(linear_to_srgb(srgb_to_linear(x)), x, atol=1e-12)
+    assert abs(srgb_to_linear(0.5) - 0.214041) < 1e-6  # mid-grey is ~21 % of the light
+
+
+def test_low_light_is_deterministic_dark_quantised_and_noisy():
+    img = np.random.default_rng(0).random((64, 64, 3)).astype(np.float32)
+    a = synthesize_low_light(img, seed=5)
+    b = synthesize_low_light(img, seed=5)
+    c = synthesize_low_light(img, seed=6)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+    assert a.dtype == np.float32 and a.shape == img.shape
+    np.testing.assert_allclose(a * 255, np.round(a * 255), atol=1e-4)  # 8-bit levels
+    assert a.mean() < 0.6 * img.mean()
+
+
+def test_exposure_scales_linear_light_and_noise_follows_poisson():
+    flat = np.full((200, 200, 3), 0.5, np.float32)
+    low = synthesize_low_light(flat, seed=0, exposure=0.1, full_well=1000, read_noise=0, bits=16)
+    lin = srgb_to_linear(low)
+    # mean linear light is exposure x original; variance is that of Poisson counts
+    expected_e = srgb_to_linear(0.5) * 0.1 * 1000
+    assert abs(lin.mean() * 1000 - expected_e) < 0.5
+    assert abs((lin * 1000).var() / expected_e - 1) < 0.1
+
+
+def test_less_light_means_lower_snr():
+    flat = np.full((100, 100, 3), 0.6, np.float32)
+    snr = []
+    for e in (0.2, 0.02):
+        low = synthesize_low_light(flat, seed=1, exposure=e, bits=16)
+        snr.append(low.mean() / low.std())
+    assert snr[0] > 2 * snr[1]
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="shape"):
+        synthesize_low_light(np.zeros((4, 4)), seed=0)
+    with pytest.raises(ValueError, match="exposure"):
+        synthesize_low_light(np.zeros((4, 4, 3)), seed=0, exposure=2.0)
+
+
+def test_sample_dataset_written_once_and_split_by_scene(tmp_path):
+    root = sample_dataset(tmp_path / "s", variants=1)
+    pairs = find_pairs(root)
+    assert len(pairs) == len(synthetic.SAMPLE_SOURCES)
+    manifest = json.loads((root / "manifest.json").read_text())
+    assert len(manifest["files"]) == 2 * len(pairs)
+    stamp = (root / "low" / "coffee__v0.png").stat().st_mtime_ns
+    assert sample_dataset(tmp_path / "s", variants=1) == root  # reused, not rewritten
+    assert (root / "low" / "coffee__v0.png").stat().st_mtime_ns == stamp
+    with pytest.raises(FileExistsError):
+        sample_dataset(tmp_path / "s", variants=2)  # other settings never overwrite it
+    high = load_image(root / "high" / "coffee__v0.png")
+    low = load_image(root / "low" / "coffee__v0.png")
+    assert low.shape == high.shape and low.mean() < 0.5 * high.mean()
+
+    splits = course_splits(root)
+    scenes = {k: {scene_of(p) for p in splits[k]} for k in ("train", "val", "test")}
+    assert scenes["train"].isdisjoint(scenes["val"] | scenes["test"])
+    assert scenes["val"].isdisjoint(scenes["test"])
+    assert scenes["train"] == set(synthetic.SAMPLE_SPLIT["train"])
+    assert {p.stem for p in splits.train if scene_of(p) == "motorcycle"} == {
+        "motorcycle_left__v0", "motorcycle_right__v0"}
+
+
+def test_sample_refuses_foreign_folder(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "mine.txt").write_text("keep me")
+    with pytest.raises(FileExistsError):
+        sample_dataset(tmp_path / "x")
+    assert (tmp_path / "x" / "mine.txt").read_text() == "keep me"
