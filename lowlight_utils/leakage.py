@@ -18,7 +18,10 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .data import REPORT_AUGMENT, Augment, Pair, load_image
+from .data import Augment, Pair, load_image
+
+#: The report's x4 augmentation, every copy changed: flips, 10 % crop-and-resize, colour jitter.
+COPY_AUGMENT = Augment(flips=True, rot90=False, crop_resize=1.0, jitter=1.0)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,12 +34,12 @@ class Example:
 
 
 def load_examples(pairs: Sequence[Pair], scene: Callable[[Pair], str], size=(96, 144),
-                  copies: int = 1, augment: Augment | None = REPORT_AUGMENT,
+                  copies: int = 1, augment: Augment | None = COPY_AUGMENT,
                   seed: int = 0) -> list[Example]:
     """Load pairs resized to ``size`` and make ``copies`` augmented versions of each.
 
     Copy 0 is the original; the others use ``make_dataset``'s paired augmentation (the
-    report's flips, 10 % crop-and-resize and colour jitter by default).
+    report's flips, 10 % crop-and-resize and colour jitter, all applied, by default).
     """
     import tensorflow as tf
 

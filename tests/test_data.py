@@ -237,7 +237,6 @@ def test_split_rejects_bad_fractions():
 
 def _pairs_with_offset(tmp_path, n=4, shape=(20, 30)):
     """Pairs where high = low + a constant, so any geometric mismatch is visible."""
-    pairs = []
     for i in range(n):
         rng = np.random.default_rng(i)
         low = rng.integers(0, 200, size=(*shape, 3), dtype=np.uint8)

@@ -1,0 +1,313 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · Data preparation for low-light enhancement
+#
+# What a low-light pair is, how to make one, how to split and augment pairs without fooling
+# yourself, how to feed them to TensorFlow quickly, and the classical baselines every learned
+# model must beat.
+#
+# **Accelerator:** none needed, a CPU is enough for this notebook in every profile.
+# **Reproduces:** the data handling of the Pix2Pix + WGAN-GP low-light report (its
+# augmentation ranges, and what its augment-then-split order did), the slides report's move to
+# YCrCb, and the phone-to-DSLR report's contrast stretch.
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lowlight-course/lowlight-gan-course/blob/main/notebooks/01_data_preparation.ipynb)
+
+# %% [markdown]
+# On Colab the course's helper package is not installed yet; this cell installs it there and
+# does nothing anywhere else.
+
+# %%
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                    "lowlight_utils @ git+https://github.com/lowlight-course/lowlight-gan-course"],
+                   check=True)
+
+# %% [markdown]
+# Every notebook reads its profile once: `quick` (small and fast, for a laptop CPU) or `full`
+# (the reports' sizes, for a GPU). Set `LOWLIGHT_PROFILE` before starting Jupyter to choose.
+
+# %%
+from lowlight_utils.config import get_profile
+
+PROFILE = get_profile()
+print(PROFILE)
+
+# %% [markdown]
+# ## 1. The data
+#
+# The course runs on LOL (485 training + 15 test pairs of real photographs, each shot twice:
+# short exposure and normal exposure) when you have it in `data/LOL` (see `data/README.md`).
+# Without it, it uses its **embedded sample**: seven photographs that ship inside
+# scikit-image and matplotlib, each darkened four times with a physical model of a short
+# exposure (section 3). Nothing is downloaded. `course_splits` finds whichever is present and
+# splits it; every later notebook calls the same function, so they all see the same split.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+from lowlight_utils.data import course_splits, load_image
+from lowlight_utils.plotting import luminance, luminance_histograms, show_grid
+
+splits = course_splits()
+print(splits)
+test_low = [load_image(p.low) for p in splits.test]
+test_high = [load_image(p.high) for p in splits.test]
+
+# %% [markdown]
+# Look before you train. The left column is what the camera gave, the middle column is the
+# same image multiplied up to the reference's mean brightness (only to *see* it: notice the
+# colour noise), the right column is the reference.
+
+# %%
+picks = [0, len(splits.test) // 2, len(splits.test) - 1]
+rows = []
+for i in picks:
+    low, high = test_low[i], test_high[i]
+    rows.append([low, np.clip(low * high.mean() / max(low.mean(), 1e-3), 0, 1), high])
+show_grid(rows, titles=["low (as captured)", "low, scaled for display", "reference"],
+          row_labels=[splits.test[i].stem for i in picks])
+plt.show()
+
+# %% [markdown]
+# Histograms say the same in numbers: the low image's luminance is squeezed into the bottom
+# of the range, where an 8-bit file has only a few dozen levels.
+
+# %%
+luminance_histograms({"low": test_low[0], "reference": test_high[0]})
+plt.show()
+all_pairs = splits.train + splits.val + splits.test
+low_means = np.array([luminance(load_image(p.low)).mean() for p in all_pairs])
+high_means = np.array([luminance(load_image(p.high)).mean() for p in all_pairs])
+levels = [len(np.unique(np.round(luminance(im) * 255))) for im in test_low]
+print(f"mean luminance: low {low_means.mean():.3f}, reference {high_means.mean():.3f} "
+      f"({(high_means / low_means).mean():.1f}x brighter)")
+print(f"distinct 8-bit luminance levels in the low test images: {min(levels)}-{max(levels)}")
+
+# %% [markdown]
+# ## 2. RGB or YCrCb?
+#
+# The slides report first trained in RGB with a plain loss and got random colours, then moved
+# to YCrCb: Y is brightness, Cr/Cb are colour offsets. Brightening is then mostly a job on Y.
+# What does that cost? An oracle experiment answers it: give an image the *reference's* Y and
+# keep the low image's colour channels, and see how far from the reference it still is. That
+# gap is the best any Y-only method can do.
+
+# %%
+from lowlight_utils.colour import rgb_to_ycrcb, ycrcb_to_rgb
+from lowlight_utils.metrics import psnr
+
+oracle_y, oracle_c = [], []
+for low, high in zip(test_low, test_high, strict=True):
+    yl, yh = rgb_to_ycrcb(low), rgb_to_ycrcb(high)
+    oracle_y.append(psnr(ycrcb_to_rgb(np.concatenate([yh[..., :1], yl[..., 1:]], -1)), high))
+    oracle_c.append(psnr(ycrcb_to_rgb(np.concatenate([yl[..., :1], yh[..., 1:]], -1)), high))
+identity_psnr = np.mean([psnr(lo, hi) for lo, hi in zip(test_low, test_high, strict=True)])
+print(f"low image as is:                          {identity_psnr:5.2f} dB")
+print(f"reference Y + low image's CrCb (Y solved): {np.mean(oracle_y):5.2f} dB")
+print(f"low Y + reference CrCb (colour solved):    {np.mean(oracle_c):5.2f} dB")
+ycc = rgb_to_ycrcb(test_low[0])
+show_grid([[ycc[..., 0] * 4, ycc[..., 1], ycc[..., 2]]],
+          titles=["Y of the low image (x4)", "Cr", "Cb"])
+plt.show()
+
+# %% [markdown]
+# Fixing Y alone recovers most of the error, which is why YCrCb helps a small model. But it
+# does not reach the reference: the dark image's chroma is noisy and desaturated, and a Y-only
+# method keeps it. The networks in this course work in RGB and learn both.
+#
+# ## 3. The synthetic darkening model
+#
+# Scaling pixel values down is *not* what a short exposure does. Pixel values are sRGB, a
+# curved encoding of light; the sensor counts photons, which arrive randomly (Poisson), and
+# its read-out adds a little Gaussian noise. `synthesize_low_light` follows that chain:
+# sRGB → linear light → × exposure → Poisson-Gaussian noise → sRGB → 8-bit.
+
+# %%
+from lowlight_utils.synthetic import linear_to_srgb, srgb_to_linear, synthesize_low_light
+
+x = np.linspace(0, 1, 256)
+fig, ax = plt.subplots(1, 2, figsize=(9, 3))
+ax[0].plot(x, srgb_to_linear(x))
+ax[0].set(xlabel="sRGB pixel value", ylabel="linear light", title="mid-grey 0.5 is 21 % light")
+clean = test_high[0]
+snr = []
+exposures = [0.3, 0.1, 0.03, 0.01]
+for e in exposures:
+    low = synthesize_low_light(clean, seed=0, exposure=e)
+    flat = synthesize_low_light(np.full((64, 64, 3), 0.5, np.float32), seed=0, exposure=e)
+    snr.append(flat.mean() / flat.std())
+ax[1].semilogx(exposures, snr, marker="o")
+ax[1].set(xlabel="exposure (fraction of normal)", ylabel="SNR of a mid-grey patch",
+          title="less light, more noise")
+fig.tight_layout()
+plt.show()
+row = [synthesize_low_light(clean, seed=0, exposure=e) for e in exposures]
+show_grid([row, [np.clip(r * clean.mean() / max(r.mean(), 1e-3), 0, 1) for r in row]],
+          titles=[f"exposure {e}" for e in exposures], row_labels=["as captured", "scaled up"])
+plt.show()
+
+# %% [markdown]
+# The sample draws exposures between 0.03 and 0.12 (3 to 5 stops under), which gives images
+# about as dark as LOL's low ones. The model is seeded, so the data set is identical on every
+# machine.
+#
+# ## 4. Split by scene, before anything else
+#
+# The sample has several darkened versions of each photograph, and the two motorcycle images
+# are two views of one scene. If versions of one scene sit in training *and* test, the test
+# measures memory. `course_splits` therefore splits by scene, and we check it.
+
+# %%
+from lowlight_utils.synthetic import scene_of
+
+scenes = {name: sorted({scene_of(p) for p in splits[name]}) for name in ("train", "val", "test")}
+for name, s in scenes.items():
+    print(f"{name:5s}: {len(splits[name]):2d} pairs from scenes {s}")
+
+# %% [markdown]
+# How much does the order matter? The Pix2Pix + WGAN-GP report augmented every LOL pair four
+# times (flips, a 10 % crop-and-resize, colour jitter) and *then* split 80/20. We repeat that
+# on one version of each photograph, with the crudest possible "model": find the most similar
+# training image (allowing flips) and answer with its reference. It knows nothing about light.
+
+# %%
+from lowlight_utils.leakage import leaky_vs_honest
+
+one_per_photo = [p for p in all_pairs if p.stem.endswith("__v0")]
+leak = leaky_vs_honest(one_per_photo, scene_of, copies=4, val_fraction=0.2, seed=0)
+print(f"augment, then split (leaky): validation PSNR {leak['leaky']:.2f} dB "
+      f"over {leak['n_leaky_val']} images")
+print(f"split by scene, then augment: validation PSNR {leak['honest']:.2f} dB "
+      f"over {leak['n_honest_val']} images (held-out scene: {leak['val_scenes']})")
+
+# %% [markdown]
+# The memoriser gains several dB from the leak alone. A network with millions of parameters
+# can memorise too, so a validation score from a leaky split cannot tell learning from
+# recall. Split first; augment only what you train on.
+#
+# ## 5. Paired augmentation
+#
+# Augmentation must apply *one* random draw to both images of a pair: flip the input but not
+# the target and the model is taught nonsense. `make_dataset` stacks the pair into one
+# 6-channel tensor for every geometric step and draws the colour-jitter factors once. Each row
+# below is one draw.
+
+# %%
+from lowlight_utils.data import REPORT_AUGMENT, make_dataset
+
+print(REPORT_AUGMENT)
+ds = make_dataset(splits.train[:1], crop=None, augment=REPORT_AUGMENT, repeat=True, seed=1)
+draws = [(lo[0], hi[0]) for lo, hi in ds.take(4).as_numpy_iterator()]
+show_grid([[np.clip(lo * 4, 0, 1), hi] for lo, hi in draws],
+          titles=["low (x4 for display)", "reference"])
+plt.show()
+geometry_ok = all(
+    np.corrcoef(luminance(lo).ravel(), luminance(hi).ravel())[0, 1] > 0.5 for lo, hi in draws)
+
+# %% [markdown]
+# ## 6. The `tf.data` pipeline and its speed
+#
+# Training batches come from `make_dataset`: parallel decoding, optional cache of decoded
+# images, shuffling, augmentation, random crops, batching and prefetching. Here is one
+# training batch as the networks will see it:
+
+# %%
+train_ds = make_dataset(splits.train, crop=PROFILE.crop, batch_size=PROFILE.batch_size,
+                        augment=True, shuffle=True, cache=True)
+low_batch, high_batch = next(iter(train_ds))
+print("batch:", low_batch.shape, low_batch.dtype,
+      f"range [{float(low_batch.numpy().min()):.2f}, {float(high_batch.numpy().max()):.2f}]")
+show_grid([list(np.clip(low_batch.numpy() * 4, 0, 1)), list(high_batch.numpy())],
+          row_labels=["low x4", "reference"])
+plt.show()
+
+# %% [markdown]
+# Does caching and prefetching matter? We time three pipelines feeding a pretend training
+# step of 20 ms per batch (the benchmark `python -m lowlight_utils.bench pipeline` prints the
+# same figures). Prefetching overlaps input preparation with the step; caching skips decoding
+# after the first epoch. The exact numbers depend on your machine.
+
+# %%
+from lowlight_utils.bench.pipeline import measure
+
+speeds = measure(splits.train, crop=PROFILE.crop, batch_size=PROFILE.batch_size, work_ms=20)
+for name, ips in speeds.items():
+    print(f"{name:15s} {ips:7.1f} images/s  (x{ips / speeds['plain']:.2f})")
+
+# %% [markdown]
+# ## 7. The bar to clear: classical baselines
+#
+# Before any network, four methods with no training: do nothing (identity), an automatic gamma
+# curve, histogram equalisation of the luminance, and CLAHE on the lightness channel (OpenCV).
+# Their scores on the test split are the bar every learned model in this course must clear.
+
+# %%
+from lowlight_utils.baselines import BASELINES
+from lowlight_utils.metrics import evaluate_pairs
+
+names = [p.stem for p in splits.test]
+results, outputs = {}, {}
+for name, method in BASELINES.items():
+    outputs[name] = [method(img) for img in test_low]
+    results[name] = evaluate_pairs(outputs[name], test_high, names=names)
+print(f"{'method':10s} {'PSNR':>7s} {'SSIM':>7s} {'UQI':>7s} {'MAE':>7s}")
+for name, ev in results.items():
+    m = ev.means
+    print(f"{name:10s} {m['psnr']:7.2f} {m['ssim']:7.4f} {m['uqi']:7.4f} {m['mae']:7.4f}")
+
+# %% [markdown]
+# And what they look like on one test image:
+
+# %%
+i = picks[1]
+show_grid([[outputs[name][i] for name in BASELINES] + [test_high[i]]],
+          titles=[*BASELINES, "reference"])
+plt.show()
+
+# %% [markdown]
+# The phone-to-DSLR report also post-processed its outputs with a contrast stretch (values
+# below 10 to black, above 240 to white, linear between). It is a finishing step, not an
+# enhancer: applied to the gamma output it changes the score like this.
+
+# %%
+from lowlight_utils.baselines import contrast_stretch
+
+stretched = evaluate_pairs([contrast_stretch(o) for o in outputs["gamma"]], test_high)
+print(f"gamma: {results['gamma'].means['psnr']:.2f} dB, "
+      f"gamma + stretch: {stretched.means['psnr']:.2f} dB")
+
+# %% [markdown]
+# ## What this notebook showed, checked
+#
+# The splits share no scene; low images are much darker than their references; the paired
+# augmentation kept pairs aligned; the leaky split flattered a model that learned nothing; and
+# the simplest baselines already beat doing nothing, which is the bar for notebooks 02-04.
+
+# %%
+assert not set(scenes["train"]) & (set(scenes["val"]) | set(scenes["test"]))
+assert not set(scenes["val"]) & set(scenes["test"])
+assert (high_means > 2 * low_means).all()
+assert geometry_ok
+assert leak["leaky"] > leak["honest"] + 2.0, leak
+assert np.mean(oracle_y) > identity_psnr + 5
+best = max(results, key=lambda n: results[n].means["psnr"])
+assert best != "identity" and results["gamma"].means["psnr"] > results["identity"].means["psnr"]
+print(f"best classical baseline: {best}, {results[best].means['psnr']:.2f} dB")
