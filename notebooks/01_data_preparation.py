@@ -1,11 +1,14 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: -all
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,colab,accelerator
 #     text_representation:
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -141,7 +144,7 @@ plt.show()
 # sRGB → linear light → × exposure → Poisson-Gaussian noise → sRGB → 8-bit.
 
 # %%
-from lowlight_utils.synthetic import linear_to_srgb, srgb_to_linear, synthesize_low_light
+from lowlight_utils.synthetic import srgb_to_linear, synthesize_low_light
 
 x = np.linspace(0, 1, 256)
 fig, ax = plt.subplots(1, 2, figsize=(9, 3))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -47,6 +46,8 @@ def _name(req: str) -> str:
 def test_environment_yml_lists_the_same_dependencies():
     """environment.yml (conda) and pyproject.toml must not drift apart."""
     import yaml
+
+    tomllib = pytest.importorskip("tomllib")  # standard library from Python 3.11
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = {_name(r) for r in project["dependencies"]}
