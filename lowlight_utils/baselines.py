@@ -294,7 +294,38 @@ def enhance_baseline(name: str, image) -> np.ndarray:
     return fn(image)
 
 
+def evaluate_baselines(pairs, names=None) -> dict:
+    """Score every baseline on ``pairs`` (a list of :class:`~lowlight_utils.data.Pair`).
+
+    Each image is processed at its native size and scored against its reference with
+    :func:`~lowlight_utils.metrics.evaluate_pairs`.
+
+    Parameters
+    ----------
+    pairs : list of Pair
+    names : list of str, optional
+        Baselines to run; default all of :data:`BASELINES`.
+
+    Returns
+    -------
+    dict
+        Baseline name -> ``(Evaluation, list of enhanced images)``.
+    """
+    from .data import load_image
+    from .metrics import evaluate_pairs
+
+    lows = [load_image(p.low) for p in pairs]
+    highs = [load_image(p.high) for p in pairs]
+    stems = [p.stem for p in pairs]
+    out = {}
+    for name in names or BASELINES:
+        enhanced = [enhance_baseline(name, img) for img in lows]
+        out[name] = (evaluate_pairs(enhanced, highs, names=stems), enhanced)
+    return out
+
+
 __all__ = [
+    "evaluate_baselines",
     "BASELINES",
     "GAMMA_RANGE",
     "auto_gamma",

@@ -263,14 +263,11 @@ for name, ips in speeds.items():
 # Their scores on the test split are the bar every learned model in this course must clear.
 
 # %%
-from lowlight_utils.baselines import BASELINES
-from lowlight_utils.metrics import evaluate_pairs
+from lowlight_utils.baselines import BASELINES, evaluate_baselines
 
-names = [p.stem for p in splits.test]
-results, outputs = {}, {}
-for name, method in BASELINES.items():
-    outputs[name] = [method(img) for img in test_low]
-    results[name] = evaluate_pairs(outputs[name], test_high, names=names)
+scored = evaluate_baselines(splits.test)
+results = {name: ev for name, (ev, _) in scored.items()}
+outputs = {name: images for name, (_, images) in scored.items()}
 print(f"{'method':10s} {'PSNR':>7s} {'SSIM':>7s} {'UQI':>7s} {'MAE':>7s}")
 for name, ev in results.items():
     m = ev.means
@@ -292,6 +289,7 @@ plt.show()
 
 # %%
 from lowlight_utils.baselines import contrast_stretch
+from lowlight_utils.metrics import evaluate_pairs
 
 stretched = evaluate_pairs([contrast_stretch(o) for o in outputs["gamma"]], test_high)
 print(f"gamma: {results['gamma'].means['psnr']:.2f} dB, "
