@@ -21,6 +21,7 @@ batch**: a training step receives ``n_critic`` batches stacked along the batch a
 from __future__ import annotations
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from .pix2pix import _padded_call, _stride_of, patchgan_discriminator, unet_generator
@@ -126,6 +127,29 @@ def gradient_penalty(critic, condition, real, fake, wrt: str = "pair", alpha=Non
     return tf.reduce_mean(tf.square(norm - 1.0))
 
 
+def gradient_norms(critic, condition, real, fake, alphas=(0.0, 0.25, 0.5, 0.75, 1.0),
+                   training: bool = True):
+    """Per-sample gradient norms of the critic at interpolates ``alpha*real + (1-alpha)*fake``.
+
+    What the penalty looks at, for a picture: one row per alpha, one column per sample.
+    ``training=True`` (the default) is how the penalty calls the critic, so batch norm uses
+    the statistics of the batch, as during training.
+
+    Returns
+    -------
+    numpy.ndarray, (len(alphas), B)
+    """
+    rows = []
+    for a in alphas:
+        pair = tf.concat([condition, a * real + (1.0 - a) * fake], axis=-1)
+        with tf.GradientTape() as tape:
+            tape.watch(pair)
+            scores = critic(pair, training=training)
+        grads = tape.gradient(scores, pair)
+        rows.append(tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3])).numpy())
+    return np.stack(rows)
+
+
 @keras.saving.register_keras_serializable(package="lowlight_utils")
 class WGANGP(keras.Model):
     """Conditional WGAN-GP: a U-Net generator and a PatchGAN critic.
@@ -167,6 +191,7 @@ class WGANGP(keras.Model):
         self.critic_optimizer = None
         names = ["c_loss", "wasserstein", "gp", "g_loss", "g_adv", "g_l1", "psnr", "ssim"]
         self.trackers = {n: keras.metrics.Mean(name=n) for n in names}
+        self.built = True  # both networks are functional models, built at construction
 
     def build(self, input_shape=None):
         self.built = True
