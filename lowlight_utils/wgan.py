@@ -45,6 +45,8 @@ PROFILE_SETTINGS = {
         "decay_rate": 0.7,
         "decay_epochs": 6,
         "clipnorm": 1.0,
+        "color_weight": 0.0,
+        "beta_2": 0.999,
     },
     "full": {
         "base_filters": 64,
@@ -63,6 +65,8 @@ PROFILE_SETTINGS = {
         "decay_rate": 0.7,
         "decay_epochs": 6,
         "clipnorm": 1.0,
+        "color_weight": 0.0,
+        "beta_2": 0.999,
     },
 }
 
@@ -127,6 +131,29 @@ def gradient_penalty(critic, condition, real, fake, wrt: str = "pair", alpha=Non
     return tf.reduce_mean(tf.square(norm - 1.0))
 
 
+def gaussian_blur(images, sigma: float = 3.0):
+    """Blur each channel of an NHWC batch with a Gaussian of ``sigma`` pixels (3-sigma taps)."""
+    radius = max(1, int(round(3 * sigma)))
+    x = tf.range(-radius, radius + 1, dtype=tf.float32)
+    taps = tf.exp(-0.5 * tf.square(x / sigma))
+    taps /= tf.reduce_sum(taps)
+    channels = images.shape[-1]
+    row = tf.tile(tf.reshape(taps, [1, -1, 1, 1]), [1, 1, channels, 1])
+    col = tf.tile(tf.reshape(taps, [-1, 1, 1, 1]), [1, 1, channels, 1])
+    out = tf.nn.depthwise_conv2d(images, row, [1, 1, 1, 1], "SAME")
+    return tf.nn.depthwise_conv2d(out, col, [1, 1, 1, 1], "SAME")
+
+
+def color_loss(output, target, sigma: float = 3.0):
+    """The phone-to-DSLR report's colour loss: squared distance between blurred images.
+
+    Blurring (Gaussian, ``sigma`` = 3 px) removes texture and noise, so what is left to
+    compare is brightness and colour. Averaged over pixels and channels (the report writes a
+    sum; a mean keeps the weight independent of the crop size).
+    """
+    return tf.reduce_mean(tf.square(gaussian_blur(output, sigma) - gaussian_blur(target, sigma)))
+
+
 def gradient_norms(critic, condition, real, fake, alphas=(0.0, 0.25, 0.5, 0.75, 1.0),
                    training: bool = True):
     """Per-sample gradient norms of the critic at interpolates ``alpha*real + (1-alpha)*fake``.
@@ -172,11 +199,14 @@ class WGANGP(keras.Model):
         original WGAN; 0.01).
     gp_wrt : {"pair", "image"}
         What the penalty differentiates with respect to.
+    color_weight : float
+        Weight of :func:`color_loss` in the generator loss (0: off; the phone-to-DSLR
+        preset uses it).
     """
 
     def __init__(self, generator, critic, n_critic: int = 5, gp_weight: float = 10.0,
                  l1_weight: float = 100.0, clip_value: float | None = None,
-                 gp_wrt: str = "pair", **kwargs):
+                 gp_wrt: str = "pair", color_weight: float = 0.0, **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
         self.critic = critic
@@ -185,6 +215,7 @@ class WGANGP(keras.Model):
         self.l1_weight = float(l1_weight)
         self.clip_value = clip_value
         self.gp_wrt = gp_wrt
+        self.color_weight = float(color_weight)
         self.size_multiple = _stride_of(generator)
         self.batches_per_step = self.n_critic
         self.generator_optimizer = None
@@ -242,6 +273,8 @@ class WGANGP(keras.Model):
             g_adv = -tf.reduce_mean(self.critic(tf.concat([low, fake], -1), training=True))
             g_l1 = tf.reduce_mean(tf.abs(high - fake))
             g_loss = g_adv + self.l1_weight * g_l1
+            if self.color_weight:
+                g_loss += self.color_weight * color_loss(fake, high)
             scaled = g_loss / tf.distribute.get_strategy().num_replicas_in_sync
         variables = self.generator.trainable_variables
         grads = tape.gradient(scaled, variables)
@@ -271,6 +304,7 @@ class WGANGP(keras.Model):
             "l1_weight": self.l1_weight,
             "clip_value": self.clip_value,
             "gp_wrt": self.gp_wrt,
+            "color_weight": self.color_weight,
         }
 
     @classmethod
@@ -337,12 +371,14 @@ def build(profile=None, variant: str = "report", steps_per_epoch: int | None = N
                                     base_filters=s["critic_filters"], norm=s["critic_norm"],
                                     name="critic")
     model = WGANGP(generator, critic, n_critic=s["n_critic"], gp_weight=s["gp_weight"],
-                   l1_weight=s["l1_weight"], clip_value=s["clip_value"], name="wgan_gp")
+                   l1_weight=s["l1_weight"], clip_value=s["clip_value"],
+                   color_weight=s["color_weight"], name="wgan_gp")
     g_lr = _schedule(s["generator_lr"], s["decay_rate"], s["decay_epochs"] * steps)
     c_lr = _schedule(s["critic_lr"], s["decay_rate"], s["decay_epochs"] * steps * s["n_critic"])
     clip = {"clipnorm": s["clipnorm"]} if s["clipnorm"] else {}
+    betas = {"beta_1": 0.5, "beta_2": s["beta_2"]}
     critic_opt = (keras.optimizers.SGD(c_lr, **clip) if s["critic_optimizer"] == "sgd"
-                  else keras.optimizers.Adam(c_lr, beta_1=0.5, **clip))
-    model.compile(generator_optimizer=keras.optimizers.Adam(g_lr, beta_1=0.5, **clip),
+                  else keras.optimizers.Adam(c_lr, **betas, **clip))
+    model.compile(generator_optimizer=keras.optimizers.Adam(g_lr, **betas, **clip),
                   critic_optimizer=critic_opt)
     return model
