@@ -1,0 +1,41 @@
+"""Every report's preset builds, and says where it departs from its report."""
+
+from __future__ import annotations
+
+import pytest
+
+from lowlight_utils.presets import PRESETS, get_preset, list_presets
+from lowlight_utils.training import METHODS, get_builder
+
+REPORT_PRESETS = {"wgan-gp-report", "bce-sidd-report", "slides-small-unet", "zero-dce-report",
+                  "dped-wgan-clip"}
+
+
+def test_one_preset_per_report():
+    assert set(PRESETS) == REPORT_PRESETS
+    assert all(p.method in METHODS for p in PRESETS.values())
+    assert all(p.departures for p in PRESETS.values())
+
+
+@pytest.mark.parametrize("name", sorted(REPORT_PRESETS))
+def test_preset_settings_are_accepted_by_its_builder(name):
+    preset = get_preset(name)
+    # quick-profile networks keep this fast; the overrides are what is being checked
+    model = get_builder(preset.method)("quick", **preset.build)
+    assert model.optimizer is not None
+
+
+def test_report_details_carried_over():
+    wgan = get_preset("wgan-gp-report")
+    assert (wgan.crop, wgan.batch_size, wgan.epochs) == (256, 4, 34)
+    dped = get_preset("dped-wgan-clip")
+    assert dped.postprocess == "contrast-stretch" and dped.build["variant"] == "weight-clipping"
+    assert get_preset("zero-dce-report").split == (30, 370, None)
+    assert get_preset("slides-small-unet").build["gan_weight"] == 0.01
+
+
+def test_unknown_preset_and_listing():
+    with pytest.raises(ValueError, match="wgan-gp-report"):
+        get_preset("nope")
+    text = list_presets()
+    assert all(name in text for name in REPORT_PRESETS) and "departs:" in text
