@@ -47,6 +47,7 @@ PROFILE_SETTINGS = {
         "clipnorm": 1.0,
         "color_weight": 0.0,
         "beta_2": 0.999,
+        "gp_reduce": "mean",
     },
     "full": {
         "base_filters": 64,
@@ -67,13 +68,16 @@ PROFILE_SETTINGS = {
         "clipnorm": 1.0,
         "color_weight": 0.0,
         "beta_2": 0.999,
+        "gp_reduce": "mean",
     },
 }
 
 #: Named variants: overrides on top of the profile's settings.
 VARIANTS = {
-    # The report's best configuration (the default).
+    # The report's best configuration (the default), with one correction: the penalty is on
+    # the mean patch score that the losses use ("report-exact" keeps the report's sum).
     "report": {},
+    "report-exact": {"gp_reduce": "sum"},
     # The phone-to-DSLR report's original WGAN: weights clipped to [-0.01, 0.01], no penalty.
     "weight-clipping": {"clip_value": 0.01, "gp_weight": 0.0, "critic_norm": "batch"},
     # What the WGAN-GP paper recommends: no batch norm in a critic with a per-sample penalty.
@@ -84,16 +88,19 @@ VARIANTS = {
 
 
 def gradient_penalty(critic, condition, real, fake, wrt: str = "pair", alpha=None,
-                     epsilon: float = 1e-12):
+                     reduce: str = "mean", epsilon: float = 1e-12):
     """WGAN-GP penalty on interpolates between real and generated pairs.
 
     With ``alpha ~ U(0, 1)`` drawn per sample, ``x = alpha * real + (1 - alpha) * fake``; the
-    critic sees ``concat(condition, x)``. Its output map is summed per sample (the report
-    differentiates the whole 16x16 patch map, which is the gradient of its sum), the gradient
-    is taken with respect to the concatenated pair (``wrt="pair"``, as the report does) or the
-    image alone (``wrt="image"``), its L2 norm over all but the batch axis is computed with
-    ``epsilon`` inside the square root (a zero gradient gives no NaN), and the penalty is
-    ``mean((norm - 1) ** 2)``.
+    critic sees ``concat(condition, x)`` and its patch scores are reduced to one value per
+    sample, ``reduce="mean"`` by default: the same mean over patches that the losses use, so
+    the function held to norm 1 is the one whose gap estimates the Wasserstein distance.
+    ``reduce="sum"`` is what the report's code does (it differentiates the whole patch map,
+    i.e. its sum), which holds the *mean* score to 1/N-Lipschitz for N patches. The gradient
+    is taken with respect to the concatenated pair (``wrt="pair"``, as the report does) or
+    the image alone (``wrt="image"``); its L2 norm over all but the batch axis has
+    ``epsilon`` inside the square root, which keeps the *gradient* of the norm finite when the
+    critic's gradient is zero; the penalty is ``mean((norm - 1) ** 2)``.
 
     Parameters
     ----------
@@ -104,6 +111,8 @@ def gradient_penalty(critic, condition, real, fake, wrt: str = "pair", alpha=Non
     wrt : {"pair", "image"}
     alpha : tf.Tensor, optional
         (B, 1, 1, 1) interpolation weights; drawn uniformly when omitted.
+    reduce : {"mean", "sum"}
+        How a sample's patch scores become the scalar whose gradient is penalised.
     epsilon : float
 
     Returns
@@ -113,6 +122,8 @@ def gradient_penalty(critic, condition, real, fake, wrt: str = "pair", alpha=Non
     """
     if wrt not in ("pair", "image"):
         raise ValueError(f"wrt must be 'pair' or 'image', got {wrt!r}")
+    if reduce not in ("mean", "sum"):
+        raise ValueError(f"reduce must be 'mean' or 'sum', got {reduce!r}")
     if alpha is None:
         alpha = tf.random.uniform([tf.shape(real)[0], 1, 1, 1], 0.0, 1.0)
     mixed = alpha * real + (1.0 - alpha) * fake
@@ -126,7 +137,10 @@ def gradient_penalty(critic, condition, real, fake, wrt: str = "pair", alpha=Non
             watched = mixed
             tape.watch(watched)
             scores = critic(tf.concat([condition, watched], axis=-1), training=True)
-    grads = tape.gradient(scores, watched)
+        per_sample = tf.reshape(scores, [tf.shape(scores)[0], -1])
+        per_sample = (tf.reduce_mean(per_sample, axis=1) if reduce == "mean"
+                      else tf.reduce_sum(per_sample, axis=1))
+    grads = tape.gradient(per_sample, watched)
     norm = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]) + epsilon)
     return tf.reduce_mean(tf.square(norm - 1.0))
 
@@ -155,12 +169,13 @@ def color_loss(output, target, sigma: float = 3.0):
 
 
 def gradient_norms(critic, condition, real, fake, alphas=(0.0, 0.25, 0.5, 0.75, 1.0),
-                   training: bool = True):
+                   training: bool = True, reduce: str = "mean"):
     """Per-sample gradient norms of the critic at interpolates ``alpha*real + (1-alpha)*fake``.
 
     What the penalty looks at, for a picture: one row per alpha, one column per sample.
     ``training=True`` (the default) is how the penalty calls the critic, so batch norm uses
-    the statistics of the batch, as during training.
+    the statistics of the batch, as during training; ``reduce`` as in
+    :func:`gradient_penalty`.
 
     Returns
     -------
@@ -171,7 +186,9 @@ def gradient_norms(critic, condition, real, fake, alphas=(0.0, 0.25, 0.5, 0.75, 
         pair = tf.concat([condition, a * real + (1.0 - a) * fake], axis=-1)
         with tf.GradientTape() as tape:
             tape.watch(pair)
-            scores = critic(pair, training=training)
+            scores = tf.reshape(critic(pair, training=training), [tf.shape(pair)[0], -1])
+            scores = (tf.reduce_mean(scores, axis=1) if reduce == "mean"
+                      else tf.reduce_sum(scores, axis=1))
         grads = tape.gradient(scores, pair)
         rows.append(tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3])).numpy())
     return np.stack(rows)
@@ -202,11 +219,14 @@ class WGANGP(keras.Model):
     color_weight : float
         Weight of :func:`color_loss` in the generator loss (0: off; the phone-to-DSLR
         preset uses it).
+    gp_reduce : {"mean", "sum"}
+        See :func:`gradient_penalty`; "sum" reproduces the report's code.
     """
 
     def __init__(self, generator, critic, n_critic: int = 5, gp_weight: float = 10.0,
                  l1_weight: float = 100.0, clip_value: float | None = None,
-                 gp_wrt: str = "pair", color_weight: float = 0.0, **kwargs):
+                 gp_wrt: str = "pair", color_weight: float = 0.0, gp_reduce: str = "mean",
+                 **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
         self.critic = critic
@@ -216,6 +236,7 @@ class WGANGP(keras.Model):
         self.clip_value = clip_value
         self.gp_wrt = gp_wrt
         self.color_weight = float(color_weight)
+        self.gp_reduce = gp_reduce
         self.size_multiple = _stride_of(generator)
         self.batches_per_step = self.n_critic
         self.generator_optimizer = None
@@ -249,7 +270,8 @@ class WGANGP(keras.Model):
             real_score = tf.reduce_mean(self.critic(tf.concat([low, high], -1), training=True))
             fake_score = tf.reduce_mean(self.critic(tf.concat([low, fake], -1), training=True))
             wasserstein = real_score - fake_score
-            gp = (gradient_penalty(self.critic, low, high, fake, wrt=self.gp_wrt)
+            gp = (gradient_penalty(self.critic, low, high, fake, wrt=self.gp_wrt,
+                                   reduce=self.gp_reduce)
                   if self.gp_weight > 0 else tf.constant(0.0))
             loss = -wasserstein + self.gp_weight * gp
             scaled = loss / tf.distribute.get_strategy().num_replicas_in_sync
@@ -305,6 +327,7 @@ class WGANGP(keras.Model):
             "clip_value": self.clip_value,
             "gp_wrt": self.gp_wrt,
             "color_weight": self.color_weight,
+            "gp_reduce": self.gp_reduce,
         }
 
     @classmethod
@@ -339,7 +362,7 @@ def build(profile=None, variant: str = "report", steps_per_epoch: int | None = N
     ----------
     profile : str or Profile, optional
         Default ``$LOWLIGHT_PROFILE``.
-    variant : {"report", "weight-clipping", "no-bn-critic", "adam"}
+    variant : {"report", "report-exact", "weight-clipping", "no-bn-critic", "adam"}
         See :data:`VARIANTS`.
     steps_per_epoch : int, optional
         Generator steps per epoch, for the learning-rate schedule ("x0.7 every 6 epochs");
@@ -372,7 +395,7 @@ def build(profile=None, variant: str = "report", steps_per_epoch: int | None = N
                                     name="critic")
     model = WGANGP(generator, critic, n_critic=s["n_critic"], gp_weight=s["gp_weight"],
                    l1_weight=s["l1_weight"], clip_value=s["clip_value"],
-                   color_weight=s["color_weight"], name="wgan_gp")
+                   color_weight=s["color_weight"], gp_reduce=s["gp_reduce"], name="wgan_gp")
     g_lr = _schedule(s["generator_lr"], s["decay_rate"], s["decay_epochs"] * steps)
     c_lr = _schedule(s["critic_lr"], s["decay_rate"], s["decay_epochs"] * steps * s["n_critic"])
     clip = {"clipnorm": s["clipnorm"]} if s["clipnorm"] else {}

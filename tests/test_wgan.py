@@ -162,3 +162,21 @@ def test_color_weight_enters_the_generator_loss():
     assert model.color_weight == 5.0
     hist = model.fit(_data(model, 1), epochs=1, verbose=0)
     assert np.isfinite(hist.history["g_loss"][-1])
+
+
+def test_penalty_reduce_mean_vs_sum_on_a_patch_critic():
+    """A critic with N = 4 identical linear patches: sum has N times the gradient of mean."""
+    kernel = np.random.default_rng(5).normal(size=(H // 2, W // 2, 6)).astype(np.float32)
+    layer = keras.layers.Conv2D(1, (H // 2, W // 2), strides=H // 2, use_bias=False)
+    critic = keras.Sequential([keras.Input((H, W, 6)), layer])  # 2x2 output map
+    layer.set_weights([kernel[..., None]])
+    cond, real, fake = _images(6)
+    norm_one_patch = np.sqrt(np.sum(kernel.astype(np.float64) ** 2))
+    # each patch sees its own quarter: the gradient of the sum has norm 2x one patch's,
+    # the gradient of the mean has norm 1/2 of it
+    got_sum = float(gradient_penalty(critic, cond, real, fake, reduce="sum"))
+    got_mean = float(gradient_penalty(critic, cond, real, fake, reduce="mean"))
+    assert got_sum == pytest.approx((2 * norm_one_patch - 1) ** 2, rel=1e-4)
+    assert got_mean == pytest.approx((norm_one_patch / 2 - 1) ** 2, rel=1e-4)
+    with pytest.raises(ValueError, match="reduce"):
+        gradient_penalty(critic, cond, real, fake, reduce="max")
