@@ -19,6 +19,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--work-ms", type=float, default=20.0,
                         help="simulated training step per batch, in ms")
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="measure every setting this many times; medians are printed")
 
 
 def measure(pairs, crop: int = 96, batch_size: int = 4, work_ms: float = 20.0,
@@ -68,8 +70,14 @@ def run(args) -> int:
     print(f"data: {splits}")
     print(f"crop {args.crop}, batch {args.batch}, simulated step {args.work_ms:.0f} ms/batch, "
           f"{args.epochs} epochs of {len(pairs)} pairs")
-    res = measure(pairs, args.crop, args.batch, args.work_ms, args.epochs)
-    base = res["plain"]
-    for name, ips in res.items():
-        print(f"  {name:15s} {ips:8.1f} images/s   x{ips / base:.2f} vs plain")
+    runs = [measure(pairs, args.crop, args.batch, args.work_ms, args.epochs)
+            for _ in range(args.repeats)]
+    print(f"medians of {args.repeats} runs (the ratios are taken within each run):")
+    for name in runs[0]:
+        ips = sorted(r[name] for r in runs)
+        ratio = sorted(r[name] / r["plain"] for r in runs)
+        print(f"  {name:15s} {ips[len(ips) // 2]:8.1f} images/s   "
+              f"x{ratio[len(ratio) // 2]:.2f} vs plain   (range {ips[0]:.1f}-{ips[-1]:.1f})")
+    print(f"  (a {args.work_ms:.0f} ms step alone would allow "
+          f"{1000 * args.batch / args.work_ms:.0f} images/s)")
     return 0
