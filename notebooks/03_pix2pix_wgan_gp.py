@@ -342,6 +342,16 @@ plt.show()
 # (the full profile). Its best validation PSNR there, 21.4 dB, was measured on a split that
 # shared scenes with training (notebook 01 shows what that does to a score).
 #
+# Notebook 05 compares every method of the course on one table. It takes this notebook's
+# best WGAN-GP model from the course's model folder, so we export it there.
+
+# %%
+from lowlight_utils.zoo import export_model
+
+exported = export_model(wgan_run.best_model, "pix2pix-wgan-gp", PROFILE,
+                        notebook="03_pix2pix_wgan_gp")
+
+# %% [markdown]
 # ## 9. Checks
 
 # %%
@@ -356,4 +366,5 @@ assert np.isfinite(hw["wasserstein"]).all() and np.isfinite(hw["gp"]).all()
 identity = table["identity"].means["psnr"]
 for name in ("Pix2Pix BCE", "Pix2Pix WGAN-GP"):
     assert table[name].means["psnr"] > identity + 5, (name, table[name].means)
+assert exported.is_file()
 print("checks passed")
