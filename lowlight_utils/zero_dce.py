@@ -16,8 +16,12 @@ works with the other after negating its last layer.
 
 Training needs no normal-light references: four non-reference losses judge the output alone
 (:func:`spatial_consistency_loss`, :func:`exposure_loss`, :func:`color_constancy_loss`,
-:func:`illumination_smoothness_loss`), weighted 1 / 10 / 5 / 200 as in the paper and the
-official code (``LOSS_WEIGHTS``).
+:func:`illumination_smoothness_loss`), weighted 1 / 10 / 5 / 200 as in the official code's
+``lowlight_train.py`` (``LOSS_WEIGHTS``). The paper writes some losses in other forms
+(|Y - E| for exposure, squared channel differences for colour, (|grad x| + |grad y|)^2 for
+smoothness); the course follows the official code, which is what produced the published
+numbers. Not reproduced: the official Adam's coupled L2 weight decay of 1e-4 (Keras' decay is
+decoupled, so it would not be the same thing; its effect is small).
 
 :class:`ZeroDCE` wraps DCE-Net (79,416 parameters) in a ``keras.Model`` whose ``train_step``
 uses only the low-light image; :class:`ZeroDCEPlusPlus` is the fast Zero-DCE++ variant
@@ -39,7 +43,7 @@ import tensorflow as tf
 #: Number of curve applications (the paper's n).
 ITERATIONS = 8
 
-#: Loss weights of the paper and the official code (``lowlight_train.py``).
+#: Loss weights of the official code (``lowlight_train.py``).
 LOSS_WEIGHTS = {"smoothness": 200.0, "spatial": 1.0, "color": 5.0, "exposure": 10.0}
 
 #: Zero-DCE++'s official training weights (its smoothness weight is 1600).
@@ -172,7 +176,9 @@ def _fast_curves(x, alpha_maps):
 def upsample_bilinear(maps, height, width):
     """Bilinear resize of ``maps`` to ``(height, width)`` written as two gathers and lerps.
 
-    Same sampling as ``tf.image.resize(..., "bilinear")`` (half-pixel centres), but made of
+    Same sampling as ``tf.image.resize(..., "bilinear")`` (half-pixel centres; the official
+    Zero-DCE++ uses PyTorch's ``UpsamplingBilinear2d``, i.e. align_corners=True, a
+    sub-pixel difference), but made of
     gathers and elementwise arithmetic that XLA fuses with the curve steps, so the
     full-resolution curve map is never written to memory.
 
@@ -275,7 +281,8 @@ def dce_net_plusplus(filters: int = 32, name: str = "dce_net_plusplus") -> keras
 
     Each layer is a 3x3 depthwise convolution (with bias) followed by a 1x1 convolution,
     as in the official ``CSDN_Tem``; initialisation is PyTorch's default, which the official
-    Zero-DCE++ training keeps.
+    Zero-DCE++ training keeps (for the depthwise kernels PyTorch's fan-in is 9, one input
+    channel per group; Keras would count 9 x channels).
 
     Parameters
     ----------
@@ -294,11 +301,13 @@ def dce_net_plusplus(filters: int = 32, name: str = "dce_net_plusplus") -> keras
     10561
     """
     torch_default = keras.initializers.VarianceScaling(1.0 / 3.0, "fan_in", "uniform")
+    # PyTorch's default bound 1/sqrt(fan_in) with fan_in = 3 * 3 for a grouped 3x3 kernel
+    torch_depthwise = keras.initializers.RandomUniform(-1.0 / 3.0, 1.0 / 3.0)
 
     def layer(n_out, n_in, idx, activation="relu"):
         def apply(x):
             x = keras.layers.DepthwiseConv2D(
-                3, padding="same", depthwise_initializer=torch_default,
+                3, padding="same", depthwise_initializer=torch_depthwise,
                 bias_initializer=_torch_bias(9), name=f"dwconv{idx}",
             )(x)
             return keras.layers.Conv2D(
@@ -637,7 +646,8 @@ class ZeroDCEPlusPlus(ZeroDCE):
     downscale : int or "auto"
         Factor for curve estimation at inference. ``"auto"`` picks
         ``ceil(longest side / 100)``: 12 for 1200x900 (the paper's setting), 6 for LOL's
-        600x400, 1 for training crops.
+        600x400, 1 for training crops. (The official test script uses a fixed factor of 12
+        and crops images to a multiple of it; pass ``downscale=12`` for that.)
     train_downscale : int
         Factor used by ``fit`` (1, as in the official training).
     **kwargs

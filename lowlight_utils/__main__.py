@@ -1,0 +1,10 @@
+"""``python -m lowlight_utils``: see :mod:`lowlight_utils.cli`."""
+
+from __future__ import annotations
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

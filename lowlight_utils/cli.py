@@ -1,0 +1,259 @@
+"""Command line: ``python -m lowlight_utils {prepare,train,evaluate,enhance,course}``.
+
+Examples
+--------
+::
+
+    python -m lowlight_utils prepare                      # write the embedded sample
+    python -m lowlight_utils prepare --lol data/LOL       # download LOL
+    python -m lowlight_utils train --method pix2pix-bce --out runs/p2p
+    python -m lowlight_utils evaluate --model runs/p2p/best.keras --csv runs/p2p/test.csv
+    python -m lowlight_utils evaluate --method baselines
+    python -m lowlight_utils enhance --model runs/p2p/best.keras photos/ --out enhanced/
+    python -m lowlight_utils enhance --method clahe dark.jpg --out enhanced/
+
+Every command exits with a non-zero status and a one-line reason on failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from pathlib import Path
+
+from .training import METHODS
+
+PROFILES = ("quick", "full", "auto")
+BASELINE_CHOICES = ("identity", "gamma", "histeq", "clahe")
+
+
+def _prepare(args) -> int:
+    if args.lol:
+        from .download import download_lol
+
+        dest = download_lol(args.lol)
+        print(f"LOL is in {dest}")
+        return 0
+    from .data import find_pairs
+    from .synthetic import sample_dataset
+
+    root = sample_dataset(args.root, verbose=True)
+    print(f"embedded sample: {len(find_pairs(root))} pairs in {root}")
+    return 0
+
+
+def _train(args) -> int:
+    from .config import get_profile
+    from .training import fit_method
+
+    profile = get_profile(args.profile)
+    print(profile)
+    result = fit_method(
+        args.method, args.out, profile=profile, data_dir=args.data, epochs=args.epochs,
+        seed=args.seed, verbose=args.verbose,
+    )
+    if result.stopped_on_nan:
+        print(f"error: {result.stopped_on_nan}", file=sys.stderr)
+        return 1
+    hist = result.history
+    if "val_psnr" in hist and hist["val_psnr"]:
+        best = max(range(len(hist["val_psnr"])), key=lambda i: hist["val_psnr"][i])
+        print(f"best validation PSNR {hist['val_psnr'][best]:.2f} dB at epoch "
+              f"{int(hist['epoch'][best]) + 1}; model: {result.best_model}")
+    print(f"run folder: {Path(args.out)} (history.csv, samples/, backup/)")
+    return 0
+
+
+def _enhancer(args):
+    """The function or model named by ``--model`` / ``--method``."""
+    if args.model:
+        from .training import load_model
+
+        return load_model(args.model)
+    from .baselines import BASELINES
+
+    return BASELINES[args.method]
+
+
+def _evaluate(args) -> int:
+    from .baselines import BASELINES
+    from .data import course_splits, load_image
+    from .metrics import evaluate_pairs
+
+    splits = course_splits(args.data, seed=args.seed)
+    pairs = splits[args.split]
+    print(f"{splits}; evaluating the {args.split} split ({len(pairs)} pairs)")
+    if args.model:
+        from .inference import enhance_image
+        from .training import load_model
+
+        model = load_model(args.model)
+        methods = {Path(args.model).name: lambda img: enhance_image(model, img)}
+    elif args.method == "baselines":
+        methods = dict(BASELINES)
+    else:
+        methods = {args.method: BASELINES[args.method]}
+    lows = [load_image(p.low) for p in pairs]
+    highs = [load_image(p.high) for p in pairs]
+    names = [p.stem for p in pairs]
+    summary = []
+    for name, fn in methods.items():
+        preds = [fn(img) for img in _progress(lows, name, args.verbose)]
+        ev = evaluate_pairs(preds, highs, names=names)
+        if args.per_image:
+            print(f"\n{name}\n" + ev.to_markdown())
+        summary.append((name, ev))
+        if args.csv:
+            path = Path(args.csv)
+            if len(methods) > 1:
+                path = path.with_name(f"{path.stem}_{name}{path.suffix}")
+            print(f"wrote {ev.to_csv(path, overwrite=args.overwrite)}")
+    print("\n| method | PSNR (dB) | SSIM | UQI | MAE |\n|---|---:|---:|---:|---:|")
+    for name, ev in summary:
+        m = ev.means
+        print(f"| {name} | {m['psnr']:.2f} | {m['ssim']:.4f} | {m['uqi']:.4f} | {m['mae']:.4f} |")
+    return 0
+
+
+def _progress(items, label: str, verbose: bool):
+    if not verbose:
+        yield from items
+        return
+    import keras
+
+    bar = keras.utils.Progbar(len(items), unit_name="image")
+    print(label)
+    for i, item in enumerate(items):
+        yield item
+        bar.update(i + 1)
+
+
+def _expand_inputs(inputs: list[str]) -> tuple[list[Path], list[Path]]:
+    """Files given directly plus the images inside folders; and the folders."""
+    from .data import is_image_file
+
+    files, folders = [], []
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            folders.append(path)
+            files += sorted(p for p in path.iterdir() if is_image_file(p))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise FileNotFoundError(f"input not found: {path}")
+    if not files:
+        raise FileNotFoundError(f"no image files in {', '.join(inputs)}")
+    return files, folders
+
+
+def _enhance(args) -> int:
+    from .inference import enhance_files
+
+    files, folders = _expand_inputs(args.inputs)
+    model = _enhancer(args)
+    if args.tile and not callable(getattr(model, "predict", None)):
+        raise ValueError("--tile applies to --model only")
+    if args.tile:
+        from .inference import enhance_image
+
+        keras_model = model
+
+        def model(img):
+            return enhance_image(keras_model, img, tile=args.tile)
+
+    summary = enhance_files(model, files, args.out, overwrite=args.overwrite,
+                            progress=args.verbose, protected=folders)
+    print(summary)
+    return 0 if summary.ok else 1
+
+
+def _course(args) -> int:
+    from .course import main as course_main
+
+    return int(course_main(args.course_args) or 0)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m lowlight_utils``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m lowlight_utils",
+        description="Low-light image enhancement course: data, training, evaluation, "
+        "enhancement.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n" + textwrap.dedent(
+            __doc__.split("::", 1)[1].split("Every", 1)[0].strip("\n")
+        ),
+    )
+    parser.add_argument("-q", "--quiet", dest="verbose", action="store_false",
+                        help="no progress bars")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("prepare", help="write the embedded sample data set, or download LOL")
+    p.add_argument("--root", type=Path, help="where to write the sample (default: cache)")
+    p.add_argument("--lol", type=Path, metavar="DEST", help="download LOL into DEST instead")
+    p.set_defaults(func=_prepare)
+
+    p = sub.add_parser("train", help="train a method (resumes if RUN_DIR has a backup)")
+    p.add_argument("--method", required=True, choices=sorted(METHODS))
+    p.add_argument("--data", type=Path, help="data folder (default: LOL if present, "
+                   "else the embedded sample)")
+    p.add_argument("--out", required=True, type=Path, metavar="RUN_DIR")
+    p.add_argument("--profile", choices=PROFILES, help="default: $LOWLIGHT_PROFILE or auto")
+    p.add_argument("--epochs", type=int, help="total epochs (default: the method's for the profile)")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_train)
+
+    p = sub.add_parser("evaluate", help="PSNR/SSIM/UQI/MAE of a model or baseline on a split")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--model", type=Path, help="a .keras model")
+    src.add_argument("--method", choices=("baselines", *BASELINE_CHOICES),
+                     help="a classical baseline, or all of them")
+    p.add_argument("--data", type=Path, help="data folder (default: LOL or the sample)")
+    p.add_argument("--split", choices=("train", "val", "test"), default="test")
+    p.add_argument("--csv", type=Path, help="write the per-image scores here")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing CSV")
+    p.add_argument("--per-image", action="store_true", help="print every image's scores")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_evaluate)
+
+    p = sub.add_parser("enhance", help="enhance image files or folders at full resolution")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--model", type=Path, help="a .keras model")
+    src.add_argument("--method", choices=BASELINE_CHOICES, help="a classical baseline")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="image files or folders")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR")
+    p.add_argument("--overwrite", action="store_true", help="replace existing outputs")
+    p.add_argument("--tile", type=int, help="tile side for very large images (models only)")
+    p.set_defaults(func=_enhance)
+
+    # its own options (see --help) are passed on to python -m lowlight_utils.course
+    p = sub.add_parser("course", help="run every notebook (python -m lowlight_utils.course)",
+                       add_help=False)
+    p.set_defaults(func=_course, course_args=[])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "course":
+        args.course_args = extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    from .data import DatasetError
+
+    try:
+        return int(args.func(args) or 0)
+    except (DatasetError, FileNotFoundError, FileExistsError, ValueError, ImportError,
+            OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted (a training run resumes with the same command)", file=sys.stderr)
+        return 130

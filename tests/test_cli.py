@@ -1,0 +1,148 @@
+"""Tests of ``python -m lowlight_utils`` (lowlight_utils.cli)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+import pytest
+from conftest import write_rgb
+
+from lowlight_utils import cli
+from lowlight_utils.data import load_image
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def pairs_dir(tmp_path):
+    """Ten smooth 100x128 pairs (dark input, brighter target) in the generic layout."""
+    import tensorflow as tf
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    high = tf.image.resize(rng.random((10, 5, 6, 3), dtype=np.float32), (100, 128)).numpy()
+    for i, img in enumerate(high):
+        for sub, arr in (("low", img * 0.25), ("high", img)):
+            (tmp_path / "data" / sub).mkdir(parents=True, exist_ok=True)
+            Image.fromarray((arr * 255).round().astype(np.uint8)).save(
+                tmp_path / "data" / sub / f"{i}.png")
+    return tmp_path / "data"
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("prepare", "train", "evaluate", "enhance"):
+        assert command in out
+    with pytest.raises(SystemExit) as exc:  # course's own options are passed through
+        cli.main(["course", "--help"])
+    assert exc.value.code == 0
+    assert "--notebooks" in capsys.readouterr().out
+
+
+def test_module_entry_point_runs():
+    done = subprocess.run([sys.executable, "-m", "lowlight_utils", "enhance", "--help"],
+                          capture_output=True, cwd=REPO, timeout=120)
+    assert done.returncode == 0 and b"--overwrite" in done.stdout
+
+
+def test_enhance_with_a_baseline_names_failures_and_never_overwrites(tmp_path, capsys):
+    src = tmp_path / "in"
+    for i in range(2):
+        write_rgb(src / f"p{i}.png", shape=(20, 30), seed=i)
+    (src / "bad.jpg").write_bytes(b"not a jpeg")
+    out = tmp_path / "out"
+    assert cli.main(["-q", "enhance", "--method", "gamma", str(src), "--out", str(out)]) == 1
+    printed = capsys.readouterr().out
+    assert "bad.jpg" in printed and "2 image(s) written" in printed
+    assert sorted(p.name for p in out.iterdir()) == ["p0.png", "p1.png"]
+    stamp = (out / "p0.png").read_bytes()
+    assert cli.main(["-q", "enhance", "--method", "clahe", str(src / "p0.png"),
+                     "--out", str(out)]) == 1
+    assert "overwrite" in capsys.readouterr().err
+    assert (out / "p0.png").read_bytes() == stamp
+    assert cli.main(["-q", "enhance", "--method", "clahe", str(src / "p0.png"),
+                     "--out", str(out), "--overwrite"]) == 0
+    assert (out / "p0.png").read_bytes() != stamp
+
+
+def test_enhance_refuses_to_write_into_an_input_folder(tmp_path, capsys):
+    src = tmp_path / "in"
+    write_rgb(src / "a.png")
+    assert cli.main(["-q", "enhance", "--method", "gamma", str(src),
+                     "--out", str(src / "out")]) == 1
+    assert "input folder" in capsys.readouterr().err
+    assert not (src / "out").exists()
+    assert cli.main(["-q", "enhance", "--method", "gamma", str(tmp_path / "missing.png"),
+                     "--out", str(tmp_path / "o")]) == 1
+    assert "missing.png" in capsys.readouterr().err
+
+
+def test_train_resume_evaluate_and_enhance_with_the_model(pairs_dir, tmp_path, capsys):
+    run = tmp_path / "run"
+    base = ["-q", "train", "--method", "pix2pix-bce", "--data", str(pairs_dir),
+            "--out", str(run), "--profile", "quick"]
+    assert cli.main([*base, "--epochs", "1"]) == 0
+    assert "best validation PSNR" in capsys.readouterr().out
+    assert cli.main([*base, "--epochs", "2"]) == 0  # the same command, one more epoch
+    with open(run / "history.csv") as f:
+        assert [row["epoch"] for row in csv.DictReader(f)] == ["0", "1"]
+
+    table = tmp_path / "scores.csv"
+    assert cli.main(["-q", "evaluate", "--model", str(run / "best.keras"), "--data",
+                     str(pairs_dir), "--csv", str(table)]) == 0
+    out = capsys.readouterr().out
+    assert "| best.keras |" in out
+    with open(table) as f:
+        rows = list(csv.DictReader(f))
+    assert rows and set(rows[0]) == {"name", "psnr", "ssim", "uqi", "mae"}
+    assert cli.main(["-q", "evaluate", "--model", str(run / "best.keras"), "--data",
+                     str(pairs_dir), "--csv", str(table)]) == 1  # no silent overwrite
+
+    enhanced = tmp_path / "enhanced"
+    odd = tmp_path / "odd"
+    write_rgb(odd / "odd.png", shape=(37, 53))
+    assert cli.main(["-q", "enhance", "--model", str(run / "best.keras"), str(odd),
+                     "--out", str(enhanced)]) == 0
+    assert load_image(enhanced / "odd.png").shape == (37, 53, 3)
+
+
+def test_evaluate_baselines_prints_one_row_each(pairs_dir, capsys):
+    assert cli.main(["-q", "evaluate", "--method", "baselines", "--data", str(pairs_dir)]) == 0
+    out = capsys.readouterr().out
+    for name in ("identity", "gamma", "histeq", "clahe"):
+        assert f"| {name} |" in out
+
+
+def test_bad_arguments_fail_clearly(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["train", "--method", "cyclegan", "--out", str(tmp_path / "r")])
+    assert exc.value.code == 2
+    assert cli.main(["-q", "train", "--method", "pix2pix-bce", "--data",
+                     str(tmp_path / "nowhere"), "--out", str(tmp_path / "r")]) == 1
+    assert "nowhere" in capsys.readouterr().err
+    assert cli.main(["-q", "evaluate", "--model", str(tmp_path / "none.keras")]) == 1
+    assert "none.keras" in capsys.readouterr().err
+
+
+def test_prepare_writes_the_sample_or_downloads_lol(tmp_path, capsys, monkeypatch):
+    assert cli.main(["prepare", "--root", str(tmp_path / "sample")]) == 0
+    out = capsys.readouterr().out
+    assert str(tmp_path / "sample") in out and "pairs" in out
+    assert any((tmp_path / "sample" / "low").iterdir())
+
+    calls = []
+    from lowlight_utils import download
+
+    monkeypatch.setattr(download, "download_lol", lambda dest: calls.append(dest) or dest)
+    assert cli.main(["prepare", "--lol", str(tmp_path / "LOL")]) == 0
+    assert calls == [tmp_path / "LOL"]
