@@ -26,12 +26,11 @@ import tensorflow as tf
 
 from .pix2pix import _padded_call, _stride_of, patchgan_discriminator, unet_generator
 
-#: Sizes and optimiser settings per profile. ``full`` is the report's best configuration.
+#: Critic and optimiser settings per profile. ``full`` is the report's best configuration.
+#: The generator is Pix2Pix's (``pix2pix.PROFILE_SETTINGS``: same width, depth and
+#: normalisation), so the two methods differ only in how the generator is judged.
 PROFILE_SETTINGS = {
     "quick": {
-        "base_filters": 16,
-        "depth": 5,
-        "bn_momentum": 0.9,
         "critic_variant": "16x16",
         "critic_filters": 16,
         "critic_norm": "batch",
@@ -50,9 +49,6 @@ PROFILE_SETTINGS = {
         "gp_reduce": "mean",
     },
     "full": {
-        "base_filters": 64,
-        "depth": 8,
-        "bn_momentum": 0.99,
         "critic_variant": "16x16",
         "critic_filters": 64,
         "critic_norm": "batch",
@@ -382,14 +378,18 @@ def build(profile=None, variant: str = "report", steps_per_epoch: int | None = N
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
     if variant not in VARIANTS:
         raise ValueError(f"unknown WGAN variant {variant!r}; choose from {sorted(VARIANTS)}")
-    s = {**PROFILE_SETTINGS[prof.name], **VARIANTS[variant]}
+    from .pix2pix import PROFILE_SETTINGS as GENERATOR_SETTINGS
+
+    gen_keys = ("base_filters", "depth", "norm", "bn_momentum")
+    s = {**{k: GENERATOR_SETTINGS[prof.name][k] for k in gen_keys},
+         **PROFILE_SETTINGS[prof.name], **VARIANTS[variant]}
     unknown = set(overrides) - set(s)
     if unknown:
         raise TypeError(f"unknown WGAN-GP setting(s) {sorted(unknown)}; known: {sorted(s)}")
     s.update(overrides)
     steps = steps_per_epoch or prof.steps_per_epoch or 100
     generator = unet_generator(image_size=None, base_filters=s["base_filters"],
-                               depth=s["depth"], bn_momentum=s["bn_momentum"])
+                               depth=s["depth"], norm=s["norm"], bn_momentum=s["bn_momentum"])
     critic = patchgan_discriminator(s["critic_variant"], image_size=None,
                                     base_filters=s["critic_filters"], norm=s["critic_norm"],
                                     name="critic")
