@@ -43,15 +43,47 @@ def _prepare(args) -> int:
     return 0
 
 
+def _preset_run(args):
+    """``fit_method`` arguments for ``--preset``: the report's sizes on the full profile."""
+    import dataclasses
+
+    from .config import get_profile
+    from .data import REPORT_AUGMENT, Augment
+    from .presets import get_preset
+
+    preset = get_preset(args.preset)
+    print(preset.describe())
+    profile = dataclasses.replace(get_profile(args.profile or "full"), crop=preset.crop,
+                                  batch_size=preset.batch_size, epochs=preset.epochs)
+    augment = {"report": REPORT_AUGMENT, "flips": Augment(flips=True, rot90=False),
+               None: False}[preset.augment]
+    return preset.method, profile, dict(preset.build), augment, args.epochs or preset.epochs
+
+
 def _train(args) -> int:
     from .config import get_profile
     from .training import fit_method
 
-    profile = get_profile(args.profile)
+    if args.list_presets:
+        from .presets import list_presets
+
+        print(list_presets())
+        return 0
+    if args.out is None or (args.method is None) == (args.preset is None):
+        raise ValueError("train needs --out RUN_DIR and exactly one of --method or --preset "
+                         "(see --list-presets)")
+    if args.preset:
+        method, profile, build_kwargs, augment, epochs = _preset_run(args)
+        sizes_from_method = False
+    else:
+        method, profile, build_kwargs, augment, epochs = (
+            args.method, get_profile(args.profile), None, True, args.epochs)
+        sizes_from_method = True
     print(profile)
     result = fit_method(
-        args.method, args.out, profile=profile, data_dir=args.data, epochs=args.epochs,
-        seed=args.seed, verbose=args.verbose,
+        method, args.out, profile=profile, data_dir=args.data, epochs=epochs,
+        seed=args.seed, build_kwargs=build_kwargs, augment=augment,
+        sizes_from_method=sizes_from_method, verbose=args.verbose,
     )
     if result.stopped_on_nan:
         print(f"error: {result.stopped_on_nan}", file=sys.stderr)
@@ -94,6 +126,11 @@ def _evaluate(args) -> int:
         methods = dict(BASELINES)
     else:
         methods = {args.method: BASELINES[args.method]}
+    if args.postprocess == "contrast-stretch":
+        from .baselines import contrast_stretch
+
+        methods = {f"{name} + stretch": (lambda img, f=fn: contrast_stretch(f(img)))
+                   for name, fn in methods.items()}
     lows = [load_image(p.low) for p in pairs]
     highs = [load_image(p.high) for p in pairs]
     names = [p.stem for p in pairs]
@@ -196,10 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_prepare)
 
     p = sub.add_parser("train", help="train a method (resumes if RUN_DIR has a backup)")
-    p.add_argument("--method", required=True, choices=sorted(METHODS))
+    p.add_argument("--method", choices=sorted(METHODS))
+    p.add_argument("--preset", help="a report's configuration by name (see --list-presets); "
+                   "runs on the full profile unless --profile says otherwise")
+    p.add_argument("--list-presets", action="store_true",
+                   help="print every report's preset with its departures, and exit")
     p.add_argument("--data", type=Path, help="data folder (default: LOL if present, "
                    "else the embedded sample)")
-    p.add_argument("--out", required=True, type=Path, metavar="RUN_DIR")
+    p.add_argument("--out", type=Path, metavar="RUN_DIR")
     p.add_argument("--profile", choices=PROFILES, help="default: $LOWLIGHT_PROFILE or auto")
     p.add_argument("--epochs", type=int, help="total epochs (default: the method's for the profile)")
     p.add_argument("--seed", type=int, default=0)
@@ -215,6 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", type=Path, help="write the per-image scores here")
     p.add_argument("--overwrite", action="store_true", help="replace an existing CSV")
     p.add_argument("--per-image", action="store_true", help="print every image's scores")
+    p.add_argument("--postprocess", choices=("contrast-stretch",),
+                   help="apply the phone-to-DSLR report's contrast stretch (Gmin 10, Gmax 240) "
+                   "to every output before scoring")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=_evaluate)
 

@@ -40,6 +40,7 @@ METHODS = {
     "pix2pix-bce": "lowlight_utils.pix2pix:build",
     "pix2pix-wgan-gp": "lowlight_utils.wgan:build",
     "zero-dce": "lowlight_utils.zero_dce:build",
+    "zero-dce++": "lowlight_utils.zero_dce:build_plusplus",
 }
 
 BEST_MODEL = "best.keras"
@@ -572,6 +573,20 @@ def _centre(img: np.ndarray, side: int) -> np.ndarray:
     return img[y : y + side, x : x + side]
 
 
+def method_profile(method: str, profile):
+    """The profile with a method's own training sizes, where its module sets them.
+
+    A method module's ``PROFILE_SETTINGS[profile.name]`` may set ``crop``, ``batch_size``,
+    ``steps_per_epoch`` and ``epochs`` (Zero-DCE trains on smaller crops in larger batches
+    than the GANs); the rest of the profile is kept.
+    """
+    module = importlib.import_module(METHODS[method].split(":")[0])
+    settings = getattr(module, "PROFILE_SETTINGS", {}).get(profile.name, {})
+    sizes = {k: settings[k] for k in ("crop", "batch_size", "steps_per_epoch", "epochs")
+             if k in settings}
+    return dataclasses.replace(profile, **sizes)
+
+
 def default_epochs(method: str, profile) -> int:
     """Epochs of a method in a profile: ``PROFILE_SETTINGS[profile]["epochs"]`` of the
     method's module if it sets one, else the profile's."""
@@ -589,6 +604,7 @@ def fit_method(
     seed: int = 0,
     build_kwargs: dict | None = None,
     augment=True,
+    sizes_from_method: bool = True,
     **train_kwargs,
 ) -> TrainResult:
     """Train a method of :data:`METHODS` on the course's splits: what ``python -m
@@ -609,6 +625,9 @@ def fit_method(
         Overrides for the method's builder.
     augment : bool or lowlight_utils.data.Augment
         Passed to :func:`course_datasets`.
+    sizes_from_method : bool
+        Take crop, batch, steps and epochs from the method's module where it sets them
+        (:func:`method_profile`); False keeps ``profile`` as given (the presets).
     **train_kwargs
         Passed to :func:`train` (``strategy``, ``verbose``, ``callbacks``, ...).
 
@@ -625,10 +644,12 @@ def fit_method(
     from .data import course_splits
 
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
+    if sizes_from_method:
+        prof = method_profile(method, prof)
     splits = course_splits(data_dir, seed=seed)
     steps = steps_per_epoch(prof, len(splits.train))
     builder = get_builder(method)
-    epochs = epochs or default_epochs(method, prof)
+    epochs = epochs or (default_epochs(method, prof) if sizes_from_method else prof.epochs)
     kwargs = dict(build_kwargs or {})
     if "steps_per_epoch" in inspect.signature(builder).parameters:
         kwargs.setdefault("steps_per_epoch", steps)  # for learning-rate schedules

@@ -47,6 +47,7 @@ PROFILE_SETTINGS = {
         "color_weight": 0.0,
         "beta_2": 0.999,
         "gp_reduce": "mean",
+        "epochs": 10,
     },
     "full": {
         "critic_variant": "16x16",
@@ -65,6 +66,7 @@ PROFILE_SETTINGS = {
         "color_weight": 0.0,
         "beta_2": 0.999,
         "gp_reduce": "mean",
+        "epochs": 34,
     },
 }
 
@@ -383,6 +385,7 @@ def build(profile=None, variant: str = "report", steps_per_epoch: int | None = N
     gen_keys = ("base_filters", "depth", "norm", "bn_momentum")
     s = {**{k: GENERATOR_SETTINGS[prof.name][k] for k in gen_keys},
          **PROFILE_SETTINGS[prof.name], **VARIANTS[variant]}
+    s.pop("epochs")  # a training length, for training.method_profile
     unknown = set(overrides) - set(s)
     if unknown:
         raise TypeError(f"unknown WGAN-GP setting(s) {sorted(unknown)}; known: {sorted(s)}")

@@ -314,6 +314,15 @@ print(f"small U-Net: {slides.generator.count_params():,} parameters; generator l
       f"{slides.l1_weight:g} x MAE + {slides.gan_weight:g} x BCE")
 
 # %% [markdown]
+# Notebook 05 compares every method of the course on one table. It takes this notebook's best
+# Pix2Pix model from the course's model folder, so we export it there.
+
+# %%
+from lowlight_utils.zoo import export_model
+
+exported = export_model(result.best_model, "pix2pix-bce", PROFILE, notebook="02_pix2pix_bce")
+
+# %% [markdown]
 # ## 9. What this notebook claims
 #
 # The report's U-Net and both PatchGANs have the stated sizes, training resumed instead of
@@ -329,5 +338,6 @@ assert resumed.initial_epoch == EPOCHS and same_weights
 assert all(o.shape == lo.shape for o, lo in zip(outputs, lows, strict=True))
 assert ours > scores["identity"].means["psnr"], ours
 assert ours > scores["clahe"].means["psnr"], ours
+assert exported.is_file()
 print(f"pix2pix {ours:.2f} dB on the test split: above identity "
       f"({scores['identity'].means['psnr']:.2f}) and CLAHE ({scores['clahe'].means['psnr']:.2f})")

@@ -146,3 +146,27 @@ def test_prepare_writes_the_sample_or_downloads_lol(tmp_path, capsys, monkeypatc
     monkeypatch.setattr(download, "download_lol", lambda dest: calls.append(dest) or dest)
     assert cli.main(["prepare", "--lol", str(tmp_path / "LOL")]) == 0
     assert calls == [tmp_path / "LOL"]
+
+
+def test_list_presets_and_preset_training(tmp_path):
+    import subprocess
+    import sys
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "lowlight_utils", "-q", *args],
+                              capture_output=True, text=True, timeout=600)
+
+    listed = cli("train", "--list-presets")
+    assert listed.returncode == 0
+    assert "wgan-gp-report" in listed.stdout and "departs:" in listed.stdout
+    bad = cli("train", "--preset", "wgan-gp-report", "--method", "pix2pix-bce",
+              "--out", str(tmp_path / "x"))
+    assert bad.returncode != 0 and "exactly one of --method or --preset" in bad.stderr
+    run = cli("train", "--preset", "dped-wgan-clip", "--profile", "quick", "--epochs", "1",
+              "--out", str(tmp_path / "run"))
+    assert run.returncode == 0, run.stderr
+    assert "crop 64px, batch 32" in run.stdout and (tmp_path / "run" / "best.keras").is_file()
+    ev = cli("evaluate", "--model", str(tmp_path / "run" / "best.keras"),
+             "--postprocess", "contrast-stretch")
+    assert ev.returncode == 0, ev.stderr
+    assert "best.keras + stretch" in ev.stdout

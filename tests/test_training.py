@@ -252,3 +252,15 @@ def test_two_steps_under_mirrored_strategy_on_two_logical_cpus(tmp_path):
     assert out["replicas"] == 2 and out["same_strategy"] and out["distributed"]
     assert out["steps"] == 2
     assert all(np.isfinite(v).all() for v in out["history"].values())
+
+
+def test_method_profile_uses_each_methods_sizes():
+    from lowlight_utils.config import get_profile
+    from lowlight_utils.training import METHODS, method_profile
+
+    assert "zero-dce++" in METHODS
+    full = get_profile("full")
+    zd = method_profile("zero-dce", full)
+    assert (zd.crop, zd.batch_size, zd.epochs) == (256, 16, 70)  # the Zero-DCE report's
+    assert method_profile("pix2pix-wgan-gp", full).epochs == 34  # the WGAN-GP report's
+    assert method_profile("pix2pix-bce", full).crop == full.crop
