@@ -144,16 +144,29 @@ def run(args) -> int:
     device = device_kind()
     jit = JIT_BY_DEVICE[device] if args.jit == "auto" else args.jit == "on"
     model = build_method(args.method, args.profile)
+    # WGAN-GP consumes n_critic batches per (generator) step, each on fresh real images
+    per_step = args.batch * int(getattr(model, "batches_per_step", 1))
     rng = tf.random.Generator.from_seed(0)
-    low = rng.uniform([args.batch, args.size, args.size, 3])
-    high = rng.uniform([args.batch, args.size, args.size, 3])
-    step = tf.function(model.train_step, jit_compile=jit)
-    seconds = timeit(lambda: float(next(iter(step((low, high)).values()))),
-                     repeats=args.repeats, warmup=2)
+    low = rng.uniform([per_step, args.size, args.size, 3])
+    high = rng.uniform([per_step, args.size, args.size, 3])
+
+    def time_step(m):
+        step = tf.function(m.train_step, jit_compile=jit)
+        return timeit(lambda: float(next(iter(step((low, high)).values()))),
+                      repeats=args.repeats, warmup=2)
+
+    seconds = time_step(model)
     print(f"{args.method} ({args.profile} networks), {args.size}x{args.size}, batch "
           f"{args.batch}, {device}, jit_compile={jit}")
-    print(f"step time      {seconds * 1e3:.1f} ms (median of {args.repeats})")
-    print(f"throughput     {args.batch / seconds:.2f} images/s")
+    print(f"step time      {seconds * 1e3:.1f} ms (median of {args.repeats}; one generator "
+          "update" + (f" and {model.n_critic} critic updates)" if per_step > args.batch else ")"))
+    print(f"throughput     {per_step / seconds:.2f} images/s")
+    if getattr(model, "gp_weight", 0) > 0:
+        # The same step without the penalty: the difference is the double backprop's cost.
+        without = time_step(build_method(args.method, args.profile, gp_weight=0.0))
+        print(f"without GP     {without * 1e3:.1f} ms per generator step")
+        print(f"GP share       {(seconds - without) / seconds:.0%} of a generator step is "
+              "spent in the gradient penalty (second backward pass)")
     try:
         flops, how = train_step_flops(model, args.size, args.batch)
     except NotImplementedError as err:
