@@ -446,12 +446,7 @@ class Pix2Pix(keras.Model):
         return {k: self.trackers[k].result() for k in values}
 
     def test_step(self, data):
-        low, high = data
-        fake = tf.clip_by_value(_padded_call(self.generator, low, self.size_multiple), 0.0, 1.0)
-        self.trackers["psnr"].update_state(tf.image.psnr(fake, high, max_val=1.0))
-        self.trackers["ssim"].update_state(tf.image.ssim(fake, high, max_val=1.0))
-        self.trackers["g_l1"].update_state(tf.reduce_mean(tf.abs(fake - high), axis=[1, 2, 3]))
-        return {k: self.trackers[k].result() for k in ("psnr", "ssim", "g_l1")}
+        return generator_test_step(self, data)
 
     def get_config(self):
         return {
@@ -484,6 +479,21 @@ class Pix2Pix(keras.Model):
         for key in ("generator_optimizer", "discriminator_optimizer"):
             config[key] = keras.saving.deserialize_keras_object(config[key])
         self.compile(**config)
+
+
+def generator_test_step(model, data) -> dict:
+    """Validation for a conditional GAN: PSNR, SSIM and L1 of ``model.generator``'s output.
+
+    The generator runs at the validation image's full size (reflect-padded to
+    ``model.size_multiple``) in inference mode; ``model.trackers`` must hold ``psnr``,
+    ``ssim`` and ``g_l1`` means. Shared by :class:`Pix2Pix` and ``wgan.WGANGP``.
+    """
+    low, high = data
+    fake = tf.clip_by_value(_padded_call(model.generator, low, model.size_multiple), 0.0, 1.0)
+    model.trackers["psnr"].update_state(tf.image.psnr(fake, high, max_val=1.0))
+    model.trackers["ssim"].update_state(tf.image.ssim(fake, high, max_val=1.0))
+    model.trackers["g_l1"].update_state(tf.reduce_mean(tf.abs(fake - high), axis=[1, 2, 3]))
+    return {k: model.trackers[k].result() for k in ("psnr", "ssim", "g_l1")}
 
 
 def _padded_call(network, images, multiple: int):

@@ -24,7 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .pix2pix import _padded_call, _stride_of, patchgan_discriminator, unet_generator
+from .pix2pix import _stride_of, generator_test_step, patchgan_discriminator, unet_generator
 
 #: Critic and optimiser settings per profile. ``full`` is the report's best configuration.
 #: The generator is Pix2Pix's (``pix2pix.PROFILE_SETTINGS``: same width, depth and
@@ -307,12 +307,7 @@ class WGANGP(keras.Model):
         return {k: self.trackers[k].result() for k in values}
 
     def test_step(self, data):
-        low, high = data
-        fake = tf.clip_by_value(_padded_call(self.generator, low, self.size_multiple), 0.0, 1.0)
-        self.trackers["psnr"].update_state(tf.image.psnr(fake, high, max_val=1.0))
-        self.trackers["ssim"].update_state(tf.image.ssim(fake, high, max_val=1.0))
-        self.trackers["g_l1"].update_state(tf.reduce_mean(tf.abs(fake - high), axis=[1, 2, 3]))
-        return {k: self.trackers[k].result() for k in ("psnr", "ssim", "g_l1")}
+        return generator_test_step(self, data)
 
     def get_config(self):
         return {
