@@ -110,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     if results.is_file():
         print(f"Results table: {results}")
         if args.readme:
-            update_readme(args.readme, results, f"LOWLIGHT_PROFILE={profile.name} make course")
+            rel = os.path.relpath(results)
+            update_readme(args.readme, Path(rel), f"LOWLIGHT_PROFILE={profile.name} python -m "
+                          f"lowlight_utils.course --readme {args.readme}")
             print(f"updated the results block of {args.readme}")
     return 0
 
