@@ -32,7 +32,7 @@ unit: $(STAMP)
 
 notebooks: $(STAMP)
 	LOWLIGHT_PROFILE=quick $(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider \
-		--durations=0 notebooks/
+		notebooks/
 
 test: lint unit notebooks
 
