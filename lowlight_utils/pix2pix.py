@@ -439,11 +439,8 @@ class Pix2Pix(keras.Model):
         g_grads = g_tape.gradient(g_scaled, g_vars)
         self.discriminator_optimizer.apply_gradients(zip(d_grads, d_vars, strict=True))
         self.generator_optimizer.apply_gradients(zip(g_grads, g_vars, strict=True))
-        psnr = tf.reduce_mean(tf.image.psnr(tf.clip_by_value(fake, 0.0, 1.0), high, max_val=1.0))
-        values = {"d_loss": d_loss, "g_loss": g_loss, "g_gan": g_gan, "g_l1": g_l1, "psnr": psnr}
-        for k, v in values.items():
-            self.trackers[k].update_state(v)
-        return {k: self.trackers[k].result() for k in values}
+        return record_train_step(self, fake, high, {"d_loss": d_loss, "g_loss": g_loss,
+                                                    "g_gan": g_gan, "g_l1": g_l1})
 
     def test_step(self, data):
         return generator_test_step(self, data)
@@ -479,6 +476,16 @@ class Pix2Pix(keras.Model):
         for key in ("generator_optimizer", "discriminator_optimizer"):
             config[key] = keras.saving.deserialize_keras_object(config[key])
         self.compile(**config)
+
+
+def record_train_step(model, fake, high, losses: dict) -> dict:
+    """Add the training PSNR of ``fake`` to ``losses``, update ``model.trackers``, return
+    the running means (what ``fit`` shows). Shared by :class:`Pix2Pix` and ``wgan.WGANGP``."""
+    psnr = tf.image.psnr(tf.clip_by_value(fake, 0.0, 1.0), high, max_val=1.0)
+    values = {**losses, "psnr": tf.reduce_mean(psnr)}
+    for k, v in values.items():
+        model.trackers[k].update_state(v)
+    return {k: model.trackers[k].result() for k in values}
 
 
 def generator_test_step(model, data) -> dict:

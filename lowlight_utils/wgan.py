@@ -24,7 +24,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .pix2pix import _stride_of, generator_test_step, patchgan_discriminator, unet_generator
+from .pix2pix import (
+    _stride_of,
+    generator_test_step,
+    patchgan_discriminator,
+    record_train_step,
+    unet_generator,
+)
 
 #: Critic and optimiser settings per profile. ``full`` is the report's best configuration.
 #: The generator is Pix2Pix's (``pix2pix.PROFILE_SETTINGS``: same width, depth and
@@ -299,12 +305,9 @@ class WGANGP(keras.Model):
         variables = self.generator.trainable_variables
         grads = tape.gradient(scaled, variables)
         self.generator_optimizer.apply_gradients(zip(grads, variables, strict=True))
-        psnr = tf.reduce_mean(tf.image.psnr(tf.clip_by_value(fake, 0.0, 1.0), high, max_val=1.0))
-        values = {"c_loss": c_loss, "wasserstein": wasserstein, "gp": gp, "g_loss": g_loss,
-                  "g_adv": g_adv, "g_l1": g_l1, "psnr": psnr}
-        for k, v in values.items():
-            self.trackers[k].update_state(v)
-        return {k: self.trackers[k].result() for k in values}
+        return record_train_step(self, fake, high, {
+            "c_loss": c_loss, "wasserstein": wasserstein, "gp": gp, "g_loss": g_loss,
+            "g_adv": g_adv, "g_l1": g_l1})
 
     def test_step(self, data):
         return generator_test_step(self, data)
