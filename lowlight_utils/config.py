@@ -103,3 +103,42 @@ def get_profile(name: str | None = None) -> Profile:
     96
     """
     return PROFILES[resolve_profile_name(name)]
+
+
+# --- Switches that cut across profiles -------------------------------------------------------
+
+SMOKE_ENV = "LOWLIGHT_SMOKE"
+RUNS_ENV = "LOWLIGHT_RUNS_DIR"
+
+
+def is_smoke() -> bool:
+    """Return True when ``$LOWLIGHT_SMOKE`` asks for a smoke run.
+
+    A smoke run keeps every size of the chosen profile (networks, crops, batch, losses) but
+    trains for a couple of steps and evaluates a couple of images: how CI proves that the
+    ``full`` profile runs, on a CPU. Accepted values: ``1``, ``true``, ``yes``, ``on``
+    (case-insensitive) switch it on; unset, empty, ``0``, ``false``, ``no``, ``off`` leave it off.
+
+    Raises
+    ------
+    ValueError
+        For any other value, naming the variable.
+    """
+    raw = os.environ.get(SMOKE_ENV, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(f"{SMOKE_ENV}={raw!r} is not understood; use 1 (on) or 0 (off)")
+
+
+def runs_dir():
+    """Return the runs root: ``$LOWLIGHT_RUNS_DIR`` or ``runs/`` (a :class:`pathlib.Path`).
+
+    Every training run of the course lives under it, one stable folder per notebook and
+    profile, so re-running a notebook resumes its training. On Colab, point it at a Google
+    Drive folder to keep runs across sessions.
+    """
+    from pathlib import Path
+
+    return Path(os.environ.get(RUNS_ENV) or "runs")
