@@ -1,6 +1,9 @@
 # The two commands of the course (see README.md):
 #   make test    unit tests, lint, notebook pairing checks, every notebook under nbval (quick)
-#   make course  executes every notebook in the current profile into build/course/
+#   make course  executes every notebook in the current profile into build/course/executed/,
+#                then writes the student edition (build/course/student/) and the site
+#                (build/course/site/index.html)
+#   make site-check  opens every page of the site in headless Chromium (what .ci/run does)
 # Both create .venv with the interpreter in $(PYTHON) if it is missing.
 
 PYTHON ?= python3
@@ -10,11 +13,15 @@ EXTRAS ?= cpu,dev
 STAMP  := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 comma  := ,
 
-.PHONY: test course lint unit notebooks sync clean help
+.PHONY: test course site site-check lint unit notebooks smoke sync clean help
 
 help:
-	@echo "make test    - lint, unit tests and all notebooks under nbval (quick profile)"
-	@echo "make course  - run every notebook in the current profile into build/course/"
+	@echo "make test    - lint, unit tests and all notebooks under nbval (quick profile),"
+	@echo "               then make smoke"
+	@echo "make smoke   - every preset and notebook in the full profile, two steps each"
+	@echo "make course  - run every notebook in the current profile, then the site and the"
+	@echo "               student edition, into build/course/"
+	@echo "make site-check - the site from the notebooks make test ran, checked in Chromium"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,12 +39,31 @@ unit: $(STAMP)
 
 notebooks: $(STAMP)
 	LOWLIGHT_PROFILE=quick $(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider \
-		notebooks/
+		--executed-dir build/course/executed notebooks/
 
-test: lint unit notebooks
+# The full profile, proven on a CPU: every report preset through the command line (train,
+# evaluate, enhance), the LOL layout, and every notebook top to bottom, all with the full
+# profile's sizes but one epoch of two steps and two evaluation images (LOWLIGHT_SMOKE=1).
+# Runs and exported models go to a temporary folder, never mixed with real runs.
+smoke: $(STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && start=$$(date +%s) && \
+	export LOWLIGHT_PROFILE=full LOWLIGHT_SMOKE=1 LOWLIGHT_RUNS_DIR="$$tmp/runs" \
+		LOWLIGHT_MODELS_DIR="$$tmp/runs/models" && \
+	$(BIN)/pytest -p no:cacheprovider tests/test_smoke.py && \
+	$(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/ && \
+	echo "smoke (full profile, LOWLIGHT_SMOKE=1) finished in $$(( $$(date +%s) - start )) s"
+
+test: lint unit notebooks smoke
 
 course: $(STAMP)
 	$(BIN)/python -m lowlight_utils.course
+
+# The site and student edition from the notebooks `make test` executed (no second run).
+site: $(STAMP)
+	$(BIN)/python -m lowlight_utils.course --no-execute --strict
+
+site-check: site
+	$(BIN)/python -m lowlight_utils.sitecheck build/course/site
 
 # Re-pair every notebook with its script after editing either.
 sync: $(STAMP)

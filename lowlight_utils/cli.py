@@ -47,21 +47,23 @@ def _preset_run(args):
     """``fit_method`` arguments for ``--preset``: the report's sizes on the full profile."""
     import dataclasses
 
-    from .config import get_profile
+    from .config import cap_epochs, get_profile, smoke_capped
     from .data import REPORT_AUGMENT, Augment
     from .presets import get_preset
 
     preset = get_preset(args.preset)
     print(preset.describe())
-    profile = dataclasses.replace(get_profile(args.profile or "full"), crop=preset.crop,
-                                  batch_size=preset.batch_size, epochs=preset.epochs)
+    profile = smoke_capped(dataclasses.replace(  # a smoke run keeps the sizes, caps the length
+        get_profile(args.profile or "full"), crop=preset.crop, batch_size=preset.batch_size,
+        epochs=preset.epochs))
     augment = {"report": REPORT_AUGMENT, "flips": Augment(flips=True, rot90=False),
                None: False}[preset.augment]
-    return preset.method, profile, dict(preset.build), augment, args.epochs or preset.epochs
+    return (preset.method, profile, dict(preset.build), augment,
+            cap_epochs(args.epochs or preset.epochs))
 
 
 def _train(args) -> int:
-    from .config import get_profile
+    from .config import apply_precision, cap_epochs, get_profile
     from .training import fit_method
 
     if args.list_presets:
@@ -77,9 +79,11 @@ def _train(args) -> int:
         sizes_from_method = False
     else:
         method, profile, build_kwargs, augment, epochs = (
-            args.method, get_profile(args.profile), None, True, args.epochs)
+            args.method, get_profile(args.profile), None, True,
+            args.epochs and cap_epochs(args.epochs))
         sizes_from_method = True
     print(profile)
+    print(f"precision: {apply_precision()} ($LOWLIGHT_PRECISION)")
     result = fit_method(
         method, args.out, profile=profile, data_dir=args.data, epochs=epochs,
         seed=args.seed, build_kwargs=build_kwargs, augment=augment,
@@ -110,12 +114,14 @@ def _enhancer(args):
 
 def _evaluate(args) -> int:
     from .baselines import BASELINES
+    from .config import SMOKE_ENV, cap_images, is_smoke
     from .data import course_splits, load_image
     from .metrics import evaluate_pairs
 
     splits = course_splits(args.data, seed=args.seed)
-    pairs = splits[args.split]
-    print(f"{splits}; evaluating the {args.split} split ({len(pairs)} pairs)")
+    pairs = cap_images(splits[args.split])
+    print(f"{splits}; evaluating the {args.split} split ({len(pairs)} pairs"
+          + (f", the first {len(pairs)} only: {SMOKE_ENV} is set)" if is_smoke() else ")"))
     if args.model:
         from .inference import enhance_image
         from .training import load_model

@@ -39,6 +39,9 @@ class Profile:
         Batches per epoch; ``None`` means one pass over the training split.
     eval_max_side : int or None
         Longest side at which test images are evaluated; ``None`` keeps native size.
+    smoke : bool
+        True when :func:`get_profile` capped ``epochs`` and ``steps_per_epoch`` for a smoke
+        run (``$LOWLIGHT_SMOKE``); every size is the profile's own.
     """
 
     name: str
@@ -47,12 +50,17 @@ class Profile:
     epochs: int
     steps_per_epoch: int | None
     eval_max_side: int | None = None
+    smoke: bool = False
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"profile={self.name} (crop {self.crop}px, batch {self.batch_size}, "
             f"{self.epochs} epochs)"
         )
+        if self.smoke:
+            text += (f"; SMOKE RUN ({SMOKE_ENV}): {SMOKE_EPOCHS} epoch of {SMOKE_STEPS} steps, "
+                     f"{SMOKE_IMAGES} images per evaluation; scores mean nothing")
+        return text
 
 
 PROFILES = {
@@ -101,14 +109,24 @@ def get_profile(name: str | None = None) -> Profile:
     --------
     >>> get_profile("quick").crop
     96
+
+    Under ``$LOWLIGHT_SMOKE`` the profile keeps its sizes but its ``epochs`` and
+    ``steps_per_epoch`` are capped (:func:`cap_epochs`, :func:`cap_steps`).
     """
-    return PROFILES[resolve_profile_name(name)]
+    return smoke_capped(PROFILES[resolve_profile_name(name)])
 
 
 # --- Switches that cut across profiles -------------------------------------------------------
 
 SMOKE_ENV = "LOWLIGHT_SMOKE"
 RUNS_ENV = "LOWLIGHT_RUNS_DIR"
+PRECISION_ENV = "LOWLIGHT_PRECISION"
+PRECISION_NAMES = ("auto", "float32", "mixed")
+
+#: What a smoke run keeps of training and evaluation: one epoch of two steps, two images.
+SMOKE_EPOCHS = 1
+SMOKE_STEPS = 2
+SMOKE_IMAGES = 2
 
 
 def is_smoke() -> bool:
@@ -142,3 +160,101 @@ def runs_dir():
     from pathlib import Path
 
     return Path(os.environ.get(RUNS_ENV) or "runs")
+
+
+def cap_epochs(epochs: int) -> int:
+    """``epochs``, or at most :data:`SMOKE_EPOCHS` in a smoke run (:func:`is_smoke`)."""
+    return min(int(epochs), SMOKE_EPOCHS) if is_smoke() else epochs
+
+
+def cap_steps(steps: int | None) -> int | None:
+    """Steps per epoch (``None``: one pass), or at most :data:`SMOKE_STEPS` in a smoke run.
+
+    Also used for validation steps: ``None`` (the whole validation set) becomes
+    :data:`SMOKE_STEPS` batches.
+    """
+    if not is_smoke():
+        return steps
+    return SMOKE_STEPS if steps is None else min(int(steps), SMOKE_STEPS)
+
+
+def cap_images(items):
+    """The first :data:`SMOKE_IMAGES` items of a sequence in a smoke run, else all of them
+    (what evaluations run on)."""
+    return list(items)[:SMOKE_IMAGES] if is_smoke() else items
+
+
+def smoke_capped(profile: Profile) -> Profile:
+    """``profile`` with its epochs and steps capped when :func:`is_smoke`; sizes untouched."""
+    if not is_smoke():
+        return profile
+    return dataclasses.replace(profile, epochs=cap_epochs(profile.epochs),
+                               steps_per_epoch=cap_steps(profile.steps_per_epoch), smoke=True)
+
+
+def run_folder(notebook: str, profile=None):
+    """The stable run folder of a notebook in a profile: ``runs_dir() / "<notebook>-<profile>"``.
+
+    The same notebook in the same profile always trains into the same folder, so running it
+    again resumes its training (Keras' ``BackupAndRestore``) instead of starting over.
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook's name without suffix, e.g. ``"02_pix2pix_bce"``.
+    profile : Profile or str, optional
+        Default: :func:`get_profile`. A smoke run gets its own folder (``-smoke``), so it
+        never resumes (or spoils) a real run.
+
+    Examples
+    --------
+    >>> run_folder("02_pix2pix_bce", PROFILES["full"]).name
+    '02_pix2pix_bce-full'
+    """
+    prof = profile if profile is not None else get_profile()
+    name = getattr(prof, "name", prof)
+    suffix = "-smoke" if getattr(prof, "smoke", False) else ""
+    return runs_dir() / f"{notebook}-{name}{suffix}"
+
+
+def resolve_precision(name: str | None = None) -> str:
+    """The Keras dtype policy to train in: ``"mixed_float16"`` or ``"float32"``.
+
+    Parameters
+    ----------
+    name : {"auto", "float32", "mixed"}, optional
+        Overrides ``$LOWLIGHT_PRECISION`` (default ``auto``: mixed float16 when TensorFlow
+        sees a GPU, float32 on a CPU, where float16 is slower, not faster).
+
+    Raises
+    ------
+    ValueError
+        For any other value, naming where it came from.
+    """
+    raw = name if name is not None else os.environ.get(PRECISION_ENV, "auto")
+    value = (raw or "auto").strip().lower()
+    if value not in PRECISION_NAMES:
+        source = "argument" if name is not None else f"environment variable {PRECISION_ENV}"
+        raise ValueError(f"unknown precision {raw!r} (from the {source}); choose one of "
+                         f"{', '.join(PRECISION_NAMES)}")
+    if value == "auto":
+        value = "mixed" if gpu_available() else "float32"
+    return "mixed_float16" if value == "mixed" else "float32"
+
+
+def apply_precision(name: str | None = None) -> str:
+    """Set Keras' global dtype policy from :func:`resolve_precision`; return its name.
+
+    The one place the course chooses its precision: the training entry points (the command
+    line's ``train``, :func:`lowlight_utils.training.fit_method`) and every notebook's profile
+    cell call it before building a model. Under ``mixed_float16`` layers compute in float16
+    and keep float32 weights; the networks' last layers stay float32, so outputs and losses
+    are float32, and each ``train_step`` scales its losses through a
+    ``keras.optimizers.LossScaleOptimizer`` so that small float16 gradients do not underflow.
+    Models saved in either precision load in the other.
+    """
+    import keras
+
+    policy = resolve_precision(name)
+    keras.mixed_precision.set_global_policy(policy)
+    return policy

@@ -1,11 +1,17 @@
-"""The course runner: execute every notebook in order and write a browsable report.
+"""The course runner: execute every notebook in order, then build the site and student edition.
 
 ``python -m lowlight_utils.course`` (what ``make course`` runs) executes
 ``notebooks/NN_*.ipynb`` in the current profile with the Jupyter kernel of this Python,
-writes each executed notebook and its HTML to ``build/course/``, prints the time each took,
-and stops at the first failing notebook, naming it and the failing cell. Notebook 05 writes
-``results.csv`` and ``results.md`` there too; ``--readme README.md`` copies ``results.md``
-into the README between its ``<!-- results:start -->`` and ``<!-- results:end -->`` lines.
+writes each executed notebook to ``build/course/executed/``, prints the time each took, and
+stops at the first failing notebook, naming it and the failing cell. Notebook 05 writes
+``results.csv`` and ``results.md`` to ``build/course/``; ``--readme README.md`` copies
+``results.md`` into the README between its ``<!-- results:start -->`` and
+``<!-- results:end -->`` lines. Then it writes the student edition (solutions removed) to
+``build/course/student/`` and the browsable site to ``build/course/site/``.
+
+``--no-execute`` skips the execution and uses the notebooks already in
+``build/course/executed/``: ``make test`` saves them there as nbval ran them, so CI executes
+each notebook once (``make site``).
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ class NotebookFailed(RuntimeError):
 
 
 def run_notebook(path: Path, out_dir: Path, timeout: int = 1800) -> float:
-    """Execute ``path`` (cwd = its folder), write ``.ipynb`` and ``.html`` to ``out_dir``.
+    """Execute ``path`` (cwd = its folder) and write the executed notebook to ``out_dir``.
 
     Returns
     -------
@@ -52,7 +58,6 @@ def run_notebook(path: Path, out_dir: Path, timeout: int = 1800) -> float:
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
@@ -66,8 +71,6 @@ def run_notebook(path: Path, out_dir: Path, timeout: int = 1800) -> float:
     seconds = time.perf_counter() - t0
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out_dir / path.name)
-    html, _ = HTMLExporter().from_notebook_node(nb)
-    (out_dir / path.with_suffix(".html").name).write_text(html, encoding="utf-8")
     if failure is not None:
         cell = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and any(
             o.get("output_type") == "error" for o in c.get("outputs", []))), "?")
@@ -75,45 +78,127 @@ def run_notebook(path: Path, out_dir: Path, timeout: int = 1800) -> float:
     return seconds
 
 
+def unclean_outputs(nb) -> list[str]:
+    """Where an executed notebook wrote to stderr or raised: one line per output.
+
+    Returns
+    -------
+    list of str
+        ``"cell N: stderr: <first line>"`` or ``"cell N: error: <name>: <value>"``, with N
+        counting code cells from 0 as nbval does; empty when the outputs are clean.
+    """
+    found = []
+    code_cells = (c for c in nb.cells if c.cell_type == "code")
+    for n, cell in enumerate(code_cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                text = "".join(out.get("text", "")).strip().splitlines() or [""]
+                found.append(f"cell {n}: stderr: {text[0][:200]}")
+            elif out.get("output_type") == "error":
+                found.append(f"cell {n}: error: {out.get('ename')}: {out.get('evalue')}")
+    return found
+
+
+def executed_copies(notebooks: list[Path], executed_dir: Path) -> list[Path]:
+    """The executed copy of each notebook, checked to be a run of its current code.
+
+    Raises
+    ------
+    ValueError
+        If a copy is missing, or its code cells differ from the notebook's (it was executed
+        from another version), naming the file and what to run.
+    """
+    import nbformat
+
+    copies = []
+    for path in notebooks:
+        copy = Path(executed_dir) / Path(path).name
+        if not copy.is_file():
+            raise ValueError(f"{copy} is missing: run `make test` or `make course` first")
+        code = [[c.source for c in nbformat.read(p, as_version=4).cells
+                 if c.cell_type == "code"] for p in (path, copy)]
+        if code[0] != code[1]:
+            raise ValueError(f"{copy} was executed from another version of {path}: run "
+                             "`make test` or `make course` again")
+        copies.append(copy)
+    return copies
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lowlight_utils.course", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m lowlight_utils.course", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--notebooks", default="notebooks", help="folder of NN_*.ipynb")
     parser.add_argument("--out", default="build/course", help="where the report goes")
     parser.add_argument("--readme", type=Path, help="copy results.md into this README's "
                         "results block afterwards")
+    parser.add_argument("--no-execute", action="store_true",
+                        help="do not execute: build the student edition and the site from the "
+                        "notebooks already in OUT/executed (saved there by `make test`)")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail when an executed notebook wrote to stderr or raised")
     args = parser.parse_args(argv)
 
     from .config import get_profile
 
-    profile = get_profile()
-    print(f"Running the course in {profile}")
     notebooks = sorted(Path(args.notebooks).glob("[0-9][0-9]_*.ipynb"))
     if not notebooks:
         print(f"no notebooks found in {args.notebooks}", file=sys.stderr)
         return 2
     out = Path(args.out).resolve()
-    os.environ["LOWLIGHT_RESULTS_DIR"] = str(out)  # notebook 05 writes results.* there
-    total = 0.0
-    for i, nb in enumerate(notebooks, 1):
-        print(f"[{i}/{len(notebooks)}] {nb.name} ...", end="", flush=True)
-        try:
-            seconds = run_notebook(nb.resolve(), out)
-        except NotebookFailed as err:
-            print(" FAILED")
-            print(err, file=sys.stderr)
-            print(f"The executed notebook with the error is in {out / nb.name}", file=sys.stderr)
+    executed_dir = out / "executed"
+    if not args.no_execute:
+        profile = get_profile()
+        print(f"Running the course in {profile}")
+        os.environ["LOWLIGHT_RESULTS_DIR"] = str(out)  # notebook 05 writes results.* there
+        total = 0.0
+        for i, nb in enumerate(notebooks, 1):
+            print(f"[{i}/{len(notebooks)}] {nb.name} ...", end="", flush=True)
+            try:
+                seconds = run_notebook(nb.resolve(), executed_dir)
+            except NotebookFailed as err:
+                print(" FAILED")
+                print(err, file=sys.stderr)
+                print(f"The executed notebook with the error is in {executed_dir / nb.name}",
+                      file=sys.stderr)
+                return 1
+            total += seconds
+            print(f" {seconds:.0f} s")
+        print(f"Executed in {total:.0f} s: {executed_dir}/")
+        results = out / "results.md"
+        if results.is_file():
+            print(f"Results table: {results}")
+            if args.readme:
+                rel = os.path.relpath(results)
+                update_readme(args.readme, Path(rel), f"LOWLIGHT_PROFILE={profile.name} "
+                              f"python -m lowlight_utils.course --readme {args.readme}")
+                print(f"updated the results block of {args.readme}")
+
+    import nbformat
+
+    from .coursesite import SiteError, build_site
+    from .student import write_student_edition
+
+    try:
+        executed = executed_copies(notebooks, executed_dir)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    unclean = [f"{p.name} {line}" for p in executed
+               for line in unclean_outputs(nbformat.read(p, as_version=4))]
+    if unclean:
+        print("Outputs that should not be there (stderr or errors):\n  " + "\n  ".join(unclean),
+              file=sys.stderr)
+        if args.strict:
             return 1
-        total += seconds
-        print(f" {seconds:.0f} s")
-    print(f"Done in {total:.0f} s. Open {out}/ (one .html per notebook).")
-    results = out / "results.md"
-    if results.is_file():
-        print(f"Results table: {results}")
-        if args.readme:
-            rel = os.path.relpath(results)
-            update_readme(args.readme, Path(rel), f"LOWLIGHT_PROFILE={profile.name} python -m "
-                          f"lowlight_utils.course --readme {args.readme}")
-            print(f"updated the results block of {args.readme}")
+    student = write_student_edition(notebooks, out / "student")
+    print(f"Student edition (solutions removed): {student[0].parent}/")
+    readme = Path(args.notebooks).resolve().parent / "README.md"
+    try:
+        index = build_site(executed, out / "site", readme, out / "results.md", out / "student")
+    except SiteError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"Course site: open {index}")
     return 0
 
 

@@ -12,6 +12,10 @@ Pairs are matched by file stem (``12.png`` in ``low/`` goes with ``12.png`` or `
 ``high/``). Files that are not images (``.DS_Store``, ``Thumbs.db``, text, hidden files) are
 ignored; every other problem is an error that names the paths, and nothing is dropped
 silently.
+
+Reading and writing images and the :class:`Pair` type live in :mod:`lowlight_utils.image_io`,
+the ``tf.data`` pipeline in :mod:`lowlight_utils.pipeline`; their names are importable from
+here too (``from lowlight_utils.data import Pair, load_image, make_dataset``).
 """
 
 from __future__ import annotations
@@ -24,40 +28,37 @@ from pathlib import Path
 
 import numpy as np
 
-IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".gif")
+from .image_io import (
+    IMAGE_EXTENSIONS,
+    DatasetError,
+    Pair,
+    _open_verified,
+    is_image_file,
+    load_image,
+    save_image,
+)
+from .pipeline import REPORT_AUGMENT, Augment, _augment_pair, make_dataset
+
+__all__ = [
+    "IMAGE_EXTENSIONS",
+    "LOL_SUBSETS",
+    "REPORT_AUGMENT",
+    "Augment",
+    "DatasetError",
+    "Pair",
+    "Splits",
+    "_augment_pair",
+    "course_splits",
+    "find_lol",
+    "find_pairs",
+    "is_image_file",
+    "load_image",
+    "make_dataset",
+    "save_image",
+    "split_pairs",
+]
+
 LOL_SUBSETS = ("our485", "eval15")
-
-
-class DatasetError(ValueError):
-    """A data set or image that cannot be used; the message names the offending paths."""
-
-
-@dataclasses.dataclass(frozen=True, order=True)
-class Pair:
-    """One low-light image and its normal-light reference.
-
-    Attributes
-    ----------
-    low, high : pathlib.Path
-        The two files.
-    subset : str
-        ``"our485"``/``"eval15"`` for LOL, ``""`` for the generic layout.
-    """
-
-    low: Path
-    high: Path
-    subset: str = ""
-
-    @property
-    def stem(self) -> str:
-        """The shared file stem, e.g. ``"12"`` or ``"coffee__1"``."""
-        return self.low.stem
-
-
-def is_image_file(path: str | os.PathLike) -> bool:
-    """True for a visible file whose extension is a supported image format."""
-    p = Path(path)
-    return p.is_file() and not p.name.startswith(".") and p.suffix.lower() in IMAGE_EXTENSIONS
 
 
 def _images_by_stem(folder: Path) -> dict[str, Path]:
@@ -159,152 +160,6 @@ def find_pairs(root: str | os.PathLike, verify: bool = True) -> list[Pair]:
 
 
 # --------------------------------------------------------------------------------------
-# Reading and writing
-
-
-def _open_verified(path: Path):
-    """Open ``path`` with Pillow and decode it fully; raise DatasetError if that fails."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        img = Image.open(path)
-        img.load()  # a truncated file fails here ("image file is truncated")
-    except FileNotFoundError as err:
-        raise DatasetError(f"file not found: {path}") from err
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
-        raise DatasetError(f"cannot decode image {path}: {err}") from err
-    return img
-
-
-def _png_is_16bit_colour(path: Path) -> bool:
-    with open(path, "rb") as f:
-        head = f.read(26)
-    # PNG signature (8) + IHDR length/type (8) + width/height (8) + bit depth + colour type
-    return head[:8] == b"\x89PNG\r\n\x1a\n" and head[24] == 16 and head[25] in (2, 6)
-
-
-def _apply_orientation(arr: np.ndarray, orientation: int) -> np.ndarray:
-    """Apply an EXIF orientation tag (1-8) to an HxWxC array."""
-    ops = {
-        2: lambda a: a[:, ::-1],
-        3: lambda a: a[::-1, ::-1],
-        4: lambda a: a[::-1],
-        5: lambda a: np.swapaxes(a, 0, 1),
-        6: lambda a: np.rot90(a, -1),
-        7: lambda a: np.swapaxes(a[::-1, ::-1], 0, 1),
-        8: lambda a: np.rot90(a, 1),
-    }
-    return np.ascontiguousarray(ops[orientation](arr)) if orientation in ops else arr
-
-
-def load_image(path: str | os.PathLike) -> np.ndarray:
-    """Read an image as float32 RGB in [0, 1], shape (H, W, 3).
-
-    8- and 16-bit files, grayscale (repeated to three channels), RGBA (alpha dropped) and
-    palette images are accepted; the EXIF orientation is applied, so a phone photo comes
-    out the way it was shot.
-
-    Raises
-    ------
-    DatasetError
-        If the file is missing, corrupt, truncated or in a mode that cannot be converted.
-
-    Examples
-    --------
-    >>> img = load_image(path)  # doctest: +SKIP
-    >>> img.dtype, img.shape[-1], float(img.max()) <= 1.0  # doctest: +SKIP
-    (dtype('float32'), 3, True)
-    """
-    from PIL import ImageOps
-
-    path = Path(path)
-    img = _open_verified(path)
-    if img.format in ("PNG", "TIFF") and (img.format == "TIFF" or _png_is_16bit_colour(path)):
-        # Pillow reduces 16-bit colour to 8 bits; OpenCV keeps the full depth.
-        import cv2
-
-        raw = cv2.imdecode(np.fromfile(path, np.uint8), cv2.IMREAD_UNCHANGED)
-        if raw is None:
-            raise DatasetError(f"cannot decode image {path} with OpenCV")
-        if raw.ndim == 3:
-            raw = cv2.cvtColor(raw[..., :3], cv2.COLOR_BGR2RGB)
-        orientation = img.getexif().get(0x0112, 1)
-        arr = _apply_orientation(_to_float(raw, path), orientation)
-    else:
-        img = ImageOps.exif_transpose(img)
-        arr = _pil_to_float(img, path)
-    if arr.ndim == 2:
-        arr = np.repeat(arr[..., None], 3, axis=-1)
-    return np.ascontiguousarray(arr[..., :3], dtype=np.float32)
-
-
-def _to_float(raw: np.ndarray, path: Path) -> np.ndarray:
-    if raw.dtype == np.uint8:
-        return raw.astype(np.float32) / 255.0
-    if raw.dtype == np.uint16:
-        return raw.astype(np.float32) / 65535.0
-    if raw.dtype.kind == "f":
-        return np.clip(raw.astype(np.float32), 0.0, 1.0)
-    raise DatasetError(f"unsupported pixel type {raw.dtype} in {path}")
-
-
-def _pil_to_float(img, path: Path) -> np.ndarray:
-    mode = img.mode
-    if mode in ("I;16", "I;16B", "I;16L", "I;16N"):
-        return np.asarray(img, dtype=np.float32) / 65535.0
-    if mode == "I":  # 32-bit int container; Pillow uses it for 16-bit grayscale PNGs
-        arr = np.asarray(img)
-        return arr.astype(np.float32) / (65535.0 if arr.max() > 255 else 255.0)
-    if mode == "F":
-        return np.clip(np.asarray(img, dtype=np.float32), 0.0, 1.0)
-    if mode in ("1", "L", "LA", "P", "PA", "RGB", "RGBA", "RGBX", "CMYK", "YCbCr", "LAB", "HSV"):
-        return np.asarray(img.convert("RGB"), dtype=np.float32) / 255.0
-    raise DatasetError(f"unsupported image mode {mode!r} in {path}")
-
-
-def save_image(
-    path: str | os.PathLike, image, overwrite: bool = False, quality: int = 95
-) -> Path:
-    """Write a float image in [0, 1] as an 8-bit PNG or JPEG (chosen by the extension).
-
-    Parameters
-    ----------
-    path : path
-        Destination; parent folders are created.
-    image : array-like, (H, W, 3) or (H, W)
-        Values are clipped to [0, 1] and rounded to 8 bits.
-    overwrite : bool, default False
-        An existing file is never replaced unless this is True.
-    quality : int
-        JPEG quality.
-
-    Raises
-    ------
-    FileExistsError
-        If ``path`` exists and ``overwrite`` is False.
-    """
-    from PIL import Image
-
-    path = Path(path)
-    if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-        raise ValueError(f"save_image writes .png or .jpg files, not {path.suffix!r}: {path}")
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"refusing to overwrite {path} (pass overwrite=True)")
-    arr = np.asarray(image, dtype=np.float32)
-    if arr.ndim == 3 and arr.shape[-1] == 1:
-        arr = arr[..., 0]
-    if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[-1] != 3):
-        raise ValueError(f"expected an (H, W, 3) or (H, W) image, got shape {arr.shape}")
-    u8 = np.round(np.clip(np.nan_to_num(arr), 0.0, 1.0) * 255.0).astype(np.uint8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part")
-    kwargs = {"quality": quality} if path.suffix.lower() in (".jpg", ".jpeg") else {}
-    Image.fromarray(u8).save(tmp, format="JPEG" if kwargs else "PNG", **kwargs)
-    os.replace(tmp, path)  # never leave a half-written image under the real name
-    return path
-
-
-# --------------------------------------------------------------------------------------
 # Splitting
 
 
@@ -388,180 +243,6 @@ def _largest_remainder(fractions: Sequence[float], n: int) -> list[int]:
                 counts[j] -= 1
                 counts[i] += 1
     return counts
-
-
-# --------------------------------------------------------------------------------------
-# tf.data
-
-
-@dataclasses.dataclass(frozen=True)
-class Augment:
-    """Paired augmentation: one random draw applied identically to low and high.
-
-    The defaults are the ranges of the Pix2Pix + WGAN-GP low-light report.
-
-    Attributes
-    ----------
-    flips : bool
-        Random horizontal and vertical flips.
-    rot90 : bool
-        Random multiples of 90 degrees (only when the crop is square or absent).
-    crop_resize : float
-        Probability of cutting up to 10 % off the borders and resizing back.
-    crop_resize_fraction : float
-        The border fraction for ``crop_resize`` (0.1 in the report).
-    contrast, saturation : (float, float)
-        Ranges of the contrast and saturation factors.
-    hue : float
-        Maximum absolute hue shift (fraction of a turn).
-    jitter : float
-        Probability of applying the colour jitter to a given pair.
-    """
-
-    flips: bool = True
-    rot90: bool = True
-    crop_resize: float = 0.0
-    crop_resize_fraction: float = 0.1
-    contrast: tuple[float, float] = (0.8, 1.2)
-    saturation: tuple[float, float] = (0.8, 1.2)
-    hue: float = 0.02
-    jitter: float = 0.0
-
-
-#: The WGAN-GP report's augmentation: flips, the 10 % crop-and-resize and colour jitter.
-REPORT_AUGMENT = Augment(flips=True, rot90=False, crop_resize=0.5, jitter=0.5)
-
-
-def _augment_pair(low, high, seed, aug: Augment, crop: int | None):
-    import tensorflow as tf
-
-    seeds = tf.random.experimental.stateless_split(seed, num=10)
-    both = tf.concat([low, high], axis=-1)  # one tensor, so every geometric op is shared
-    if aug.crop_resize > 0:
-        h = tf.cast(tf.shape(both)[0], tf.float32)
-        w = tf.cast(tf.shape(both)[1], tf.float32)
-        frac = tf.random.stateless_uniform([], seeds[0], 0.0, aug.crop_resize_fraction)
-        do = tf.random.stateless_uniform([], seeds[1]) < aug.crop_resize
-        ch = tf.cast(h * (1.0 - frac), tf.int32)
-        cw = tf.cast(w * (1.0 - frac), tf.int32)
-        cut = tf.image.stateless_random_crop(both, tf.stack([ch, cw, 6]), seeds[2])
-        resized = tf.image.resize(cut, tf.cast(tf.stack([h, w]), tf.int32), antialias=True)
-        both = tf.cond(do, lambda: resized, lambda: both)
-    if crop:
-        both = tf.image.stateless_random_crop(both, [crop, crop, 6], seeds[3])
-    if aug.flips:
-        both = tf.image.stateless_random_flip_left_right(both, seeds[4])
-        both = tf.image.stateless_random_flip_up_down(both, seeds[5])
-    if aug.rot90 and crop:
-        k = tf.random.stateless_uniform([], seeds[6], 0, 4, dtype=tf.int32)
-        both = tf.image.rot90(both, k)
-    low, high = both[..., :3], both[..., 3:]
-    if aug.jitter > 0:
-        c = tf.random.stateless_uniform([], seeds[7], *aug.contrast)
-        s, hshift = tf.unstack(
-            tf.random.stateless_uniform([2], seeds[8], [aug.saturation[0], -aug.hue],
-                                        [aug.saturation[1], aug.hue])
-        )
-        do = tf.random.stateless_uniform([], seeds[9]) < aug.jitter
-
-        def jitter(x):
-            x = tf.image.adjust_contrast(x, c)
-            x = tf.image.adjust_saturation(x, s)
-            x = tf.image.adjust_hue(x, hshift)
-            return tf.clip_by_value(x, 0.0, 1.0)
-
-        low, high = tf.cond(do, lambda: (jitter(low), jitter(high)), lambda: (low, high))
-    return low, high
-
-
-def make_dataset(
-    pairs: Sequence[Pair],
-    crop: int | None = None,
-    batch_size: int = 1,
-    augment: bool | Augment = False,
-    value_range: tuple[float, float] = (0.0, 1.0),
-    cache: bool = False,
-    shuffle: bool = False,
-    seed: int = 0,
-    repeat: bool = False,
-    prefetch: bool = True,
-):
-    """Build a ``tf.data`` pipeline of ``(low, high)`` batches.
-
-    Decoding runs in parallel (:func:`load_image` through ``tf.numpy_function``, so 16-bit
-    files and EXIF orientation behave exactly as everywhere else), then optional caching of
-    the decoded images, shuffling, paired augmentation, cropping, batching and prefetching.
-
-    Parameters
-    ----------
-    pairs : sequence of Pair
-    crop : int, optional
-        Side of a random square crop taken at the same place in both images. Without a
-        crop, images of different sizes can only be batched with ``batch_size=1``.
-    batch_size : int
-    augment : bool or Augment
-        ``True`` means ``Augment()`` (flips and 90-degree rotations).
-    value_range : (float, float)
-        Output range; (0, 1) by default. Models rescale inside themselves, so only use
-        (-1, 1) to look at what a [-1, 1] network sees.
-    cache : bool
-        Keep decoded images in memory after the first pass.
-    shuffle : bool
-        Shuffle pairs every epoch (seeded).
-    seed : int
-        Seed for shuffling and augmentation; the same seed gives the same batches.
-    repeat : bool
-        Repeat forever (use with ``steps_per_epoch``).
-    prefetch : bool
-        Overlap input preparation with training (``AUTOTUNE``).
-
-    Returns
-    -------
-    tf.data.Dataset
-        Elements ``(low, high)``, float32, shape ``(batch, crop, crop, 3)``.
-    """
-    import tensorflow as tf
-
-    if not pairs:
-        raise DatasetError("make_dataset got no pairs (is the split empty?)")
-    if augment is True:
-        augment = Augment()
-    lows = [str(p.low) for p in pairs]
-    highs = [str(p.high) for p in pairs]
-
-    def decode(lp, hp):
-        def read(path):
-            return load_image(path.decode() if isinstance(path, bytes) else str(path))
-
-        low = tf.numpy_function(read, [lp], tf.float32, stateful=False)
-        high = tf.numpy_function(read, [hp], tf.float32, stateful=False)
-        low.set_shape([None, None, 3])
-        high.set_shape([None, None, 3])
-        return low, high
-
-    ds = tf.data.Dataset.from_tensor_slices((lows, highs))
-    ds = ds.map(decode, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-    if cache:
-        ds = ds.cache()
-    if shuffle:
-        ds = ds.shuffle(len(pairs), seed=seed, reshuffle_each_iteration=True)
-    if repeat:
-        ds = ds.repeat()
-    if augment or crop:
-        aug = augment if isinstance(augment, Augment) else Augment(flips=False, rot90=False)
-        seeds = tf.data.Dataset.random(seed=seed).batch(2)
-        ds = tf.data.Dataset.zip((ds, seeds)).map(
-            lambda lh, s: _augment_pair(lh[0], lh[1], s, aug, crop),
-            num_parallel_calls=tf.data.AUTOTUNE,
-            deterministic=True,
-        )
-    lo, hi = value_range
-    if (lo, hi) != (0.0, 1.0):
-        ds = ds.map(lambda a, b: (a * (hi - lo) + lo, b * (hi - lo) + lo))
-    ds = ds.batch(batch_size, drop_remainder=repeat)
-    if prefetch:
-        ds = ds.prefetch(tf.data.AUTOTUNE)
-    return ds
 
 
 # --------------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ A network trained on 96- or 256-pixel crops is fully convolutional, so it can ru
 600x400 LOL image or a 12-megapixel phone photo, provided that
 
 * the size is a multiple of the network's stride (``model.size_multiple``, 256 for the
-  report's U-Net): the image is reflect-padded up to it and the output cropped back;
+  report's U-Net; for a model without that attribute, read from its down-sampling layers or
+  found by probing, see :func:`size_multiple`): the image is reflect-padded up to it and the
+  output cropped back;
 * the activations fit in memory: above ``max_pixels`` the image is cut into overlapping
   tiles whose outputs are blended with weights that ramp down over the overlap, so no
   seam shows.
@@ -17,6 +19,7 @@ per model and reused, so repeated sizes never retrace.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import weakref
 from collections.abc import Callable, Sequence
@@ -74,9 +77,98 @@ def pad_to_multiple(images, multiple: int):
     return tf.gather(images, _reflect_indices(w, tw), axis=2)
 
 
+#: Strides tried by :func:`probe_size_multiple`, smallest first.
+PROBE_SIZES = tuple(2**k for k in range(11))
+
+_MULTIPLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _is_graph_model(model) -> bool:
+    """True for a functional or Sequential Keras model (its layers form the whole graph)."""
+    return any(c.__name__ in ("Functional", "Sequential") for c in type(model).__mro__)
+
+
+def _layer_strides(model) -> tuple[int, int]:
+    """Product of the (height, width) strides of every down-sampling layer of a graph model.
+
+    Convolutions and pooling layers with a stride above 1 count (transposed convolutions and
+    up-sampling layers do not); nested models are walked too. For a chain of layers or a
+    U-Net this is the network's stride exactly; for parallel down-sampling branches it is a
+    multiple of it, which pads a little more than needed but is still correct.
+    """
+    from keras import layers
+
+    sh = sw = 1
+    for layer in model.layers:
+        if _is_graph_model(layer):
+            h, w = _layer_strides(layer)
+        elif isinstance(layer, (layers.Conv2DTranspose, layers.UpSampling2D)):
+            continue
+        elif isinstance(layer, layers.Layer) and hasattr(layer, "strides"):
+            strides = layer.strides
+            h, w = (strides, strides) if isinstance(strides, int) else tuple(strides)[:2]
+        else:
+            continue
+        sh, sw = sh * int(h), sw * int(w)
+    return sh, sw
+
+
+def probe_size_multiple(model, sizes: Sequence[int] = PROBE_SIZES) -> int:
+    """The smallest side in ``sizes`` at which ``model`` returns an image of its input's size.
+
+    For a model whose layers cannot be read (a subclassed ``keras.Model``): each candidate
+    side ``s`` is tried on a ``(1, s, s, 3)`` batch of zeros, smallest first.
+
+    Raises
+    ------
+    ValueError
+        If no candidate works, with the last error or output shape seen.
+    """
+    import tensorflow as tf
+
+    last = "no size tried"
+    for s in sizes:
+        try:
+            out = model(tf.zeros([1, s, s, 3]), training=False)
+        except Exception as err:  # noqa: BLE001 - any failure means "not this size"
+            last = f"{type(err).__name__}: {str(err).splitlines()[0][:200]}"
+            continue
+        if tuple(out.shape[1:3]) == (s, s):
+            return int(s)
+        last = f"a {s}x{s} input gave an output of shape {tuple(out.shape)}"
+    raise ValueError(
+        f"cannot find an input size that {getattr(model, 'name', model)!r} maps to an image "
+        f"of the same size (tried sides {list(sizes)}; last: {last}); set "
+        "model.size_multiple to the stride its inputs must be divisible by"
+    )
+
+
 def size_multiple(model) -> int:
-    """The stride an input size must be divisible by (``model.size_multiple``, default 1)."""
-    return max(1, int(getattr(model, "size_multiple", 1) or 1))
+    """The stride an input's height and width must be divisible by.
+
+    ``model.size_multiple`` when the model sets it (the course's methods do). Otherwise the
+    product of the strides of a functional or Sequential model's down-sampling layers (see
+    :func:`_layer_strides`), or, for any other model, the smallest power of two at which it
+    returns an image of its input's size (:func:`probe_size_multiple`). Inferred values are
+    cached per model.
+
+    Examples
+    --------
+    >>> size_multiple(unet_generator(image_size=None, depth=5))  # doctest: +SKIP
+    32
+    """
+    explicit = getattr(model, "size_multiple", None)
+    if explicit:
+        return max(1, int(explicit))
+    cached = _MULTIPLES.get(model)
+    if cached is None:
+        if _is_graph_model(model):
+            sh, sw = _layer_strides(model)
+            cached = math.lcm(sh, sw)
+        else:
+            cached = probe_size_multiple(model)
+        _MULTIPLES[model] = cached
+    return cached
 
 
 def _enhancer(model):
@@ -164,7 +256,8 @@ def enhance_image(
     ----------
     model : keras.Model
         Maps a batch in [0, 1] to a batch in [0, 1] of the same size, once the size is a
-        multiple of ``model.size_multiple`` (if the model has no such attribute, any size).
+        multiple of its stride (:func:`size_multiple`: ``model.size_multiple`` if set, else
+        inferred from its layers or by probing), which the image is padded to.
     image : array_like, (H, W, 3) or (N, H, W, 3)
         Float in [0, 1].
     tile : int, optional

@@ -99,21 +99,36 @@ def one_pair_per_scene(pairs: Sequence[Pair], scene: Callable[[Pair], str],
 
 def leaky_vs_honest(pairs: Sequence[Pair], scene: Callable[[Pair], str], copies: int = 4,
                     val_fraction: float = 0.2, seed: int = 0,
-                    size=(96, 144)) -> dict[str, float]:
+                    size=(96, 144), draws: int = 10) -> dict[str, float]:
     """Score the memoriser on the same validation images, with and without leakage.
 
     Every pair is augmented ``copies`` times, then the copies are split at random
     (``val_fraction`` to validation), as the report did. The same validation images are
-    then scored twice:
+    then scored twice, by a memoriser given the same number of training images each time:
 
-    * leaky: against that training set, which holds other copies of their scenes;
-    * honest: against the same training set with every copy of their scenes removed,
-      which is what splitting by scene first would have given.
+    * honest: the random split's training set with every copy of the validation scenes
+      removed, which is what splitting by scene first would have given;
+    * leaky: as many training images as the honest arm has, drawn at random from the random
+      split's training set, which holds other copies of the validation scenes. The draw is
+      repeated ``draws`` times (seeded) and the scores averaged, so the leaky figure is the
+      expected score of a leaky training set of that size, not the luck of one draw.
+
+    With equal numbers of training images, the gap between the two is the leak alone, not
+    the amount of data.
 
     Returns
     -------
     dict
-        Mean validation PSNR (dB) ``"leaky"`` and ``"honest"``, and the sizes involved.
+        Mean validation PSNR (dB) ``"leaky"`` and ``"honest"``; ``"leaky_draws"``, the
+        leaky score of every draw; ``"n_val"``; ``"n_train_leaky"`` and
+        ``"n_train_honest"`` (equal); ``"n_pool"``, the random split's training images the
+        leaky arm draws from; ``"n_leaked"``, the mean number of copies of validation scenes
+        in a leaky training set.
+
+    Raises
+    ------
+    ValueError
+        When every scene lands in validation, so the honest arm has no training image.
     """
     from .metrics import psnr
 
@@ -121,17 +136,29 @@ def leaky_vs_honest(pairs: Sequence[Pair], scene: Callable[[Pair], str], copies:
     shuffled = everything[:]
     random.Random(seed).shuffle(shuffled)
     n_val = max(1, round(val_fraction * len(shuffled)))
-    val, leaky_train = shuffled[:n_val], shuffled[n_val:]
+    val, pool = shuffled[:n_val], shuffled[n_val:]
     val_scenes = {e.scene for e in val}
-    honest_train = [e for e in leaky_train if e.scene not in val_scenes]
+    honest_train = [e for e in pool if e.scene not in val_scenes]
+    if not honest_train:
+        raise ValueError(f"every one of the {len(pairs)} scenes has a copy in validation, so "
+                         "the honest arm has nothing to train on; pass more pairs or a "
+                         "smaller val_fraction")
+    n = len(honest_train)
+    rng = random.Random(seed + 1)
+    leaky_trains = [rng.sample(pool, n) for _ in range(max(1, draws))]
 
     def score(train):
         return float(np.mean([psnr(memorise_and_answer(train, v.low), v.high) for v in val]))
 
+    leaky_draws = [score(train) for train in leaky_trains]
     return {
-        "leaky": score(leaky_train),
+        "leaky": float(np.mean(leaky_draws)),
         "honest": score(honest_train),
+        "leaky_draws": leaky_draws,
         "n_val": len(val),
-        "n_train_leaky": len(leaky_train),
-        "n_train_honest": len(honest_train),
+        "n_train_leaky": n,
+        "n_train_honest": n,
+        "n_pool": len(pool),
+        "n_leaked": float(np.mean([sum(e.scene in val_scenes for e in t)
+                                   for t in leaky_trains])),
     }

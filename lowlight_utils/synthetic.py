@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import Pair, load_image, save_image
+from .image_io import Pair, load_image, save_image
 
 SAMPLE_VERSION = 1
 

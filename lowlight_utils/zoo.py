@@ -1,8 +1,9 @@
 """The course's trained models, handed from notebooks 02-04 to notebook 05.
 
 Each training notebook ends by exporting its best model to
-``runs/models/<profile>/<method>.keras`` (under the folder Jupyter runs in, or
-``$LOWLIGHT_MODELS_DIR``). Notebook 05 loads them from there to compare every method on one
+``<runs root>/models/<profile>/<method>.keras`` (the runs root is
+:func:`lowlight_utils.config.runs_dir`: ``$LOWLIGHT_RUNS_DIR``, else ``runs/`` under the folder
+Jupyter runs in), or to ``$LOWLIGHT_MODELS_DIR/<profile>/`` when that is set. Notebook 05 loads them from there to compare every method on one
 table without retraining. An export replaces the previous export of the same method and
 profile, and says so; the run folder that produced it keeps its own copy.
 """
@@ -17,8 +18,10 @@ from pathlib import Path
 
 
 def models_dir() -> Path:
-    """``$LOWLIGHT_MODELS_DIR`` or ``runs/models``."""
-    return Path(os.environ.get("LOWLIGHT_MODELS_DIR", "runs/models"))
+    """``$LOWLIGHT_MODELS_DIR``, else ``models/`` under the runs root (``runs_dir()``)."""
+    from .config import runs_dir
+
+    return Path(os.environ.get("LOWLIGHT_MODELS_DIR") or runs_dir() / "models")
 
 
 def model_path(method: str, profile) -> Path:

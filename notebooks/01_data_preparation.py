@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: tags,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: kernelspec,jupytext,colab,accelerator
 #     text_representation:
@@ -30,17 +30,26 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lowlight-course/lowlight-gan-course/blob/main/notebooks/01_data_preparation.ipynb)
 
 # %% [markdown]
-# On Colab the course's helper package is not installed yet; this cell installs it there and
-# does nothing anywhere else.
+# On Colab this cell installs the course's package and prints the versions of Python,
+# TensorFlow, Keras and NumPy that the course was last tested with beside Colab's own, with a
+# warning if a major version differs; elsewhere it does nothing.
 
 # %%
+import importlib
 import subprocess
 import sys
 
+# Where Colab installs the course from; lowlight_utils/colab.py is the one place that says so,
+# and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
+COURSE_SOURCE = "git+https://github.com/lowlight-course/lowlight-gan-course@main"
+
 if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "lowlight_utils @ git+https://github.com/lowlight-course/lowlight-gan-course"],
-                   check=True)
+                    f"lowlight_utils @ {COURSE_SOURCE}"], check=True)
+    importlib.invalidate_caches()
+    from lowlight_utils.colab import report_versions
+
+    report_versions()  # the versions the course was tested with, beside this runtime's
 
 # %% [markdown]
 # Every notebook reads its profile once: `quick` (small and fast, for a laptop CPU) or `full`
@@ -51,6 +60,21 @@ from lowlight_utils.config import get_profile
 
 PROFILE = get_profile()
 print(PROFILE)
+
+# %% [markdown]
+# **On Colab, keep the runs on Google Drive.** A Colab session ends when it is idle for long
+# or reaches its time limit, and its files go with it. Set `USE_DRIVE = True` to mount your
+# Drive and keep every run under `MyDrive/lowlight-course/runs` (the runs root,
+# `LOWLIGHT_RUNS_DIR`): running the notebook again in a new session then resumes training
+# where it stopped. Off by default; elsewhere this cell does nothing.
+
+# %%
+USE_DRIVE = False  # True: mount Google Drive and keep the runs there (Colab only)
+
+if USE_DRIVE and "google.colab" in sys.modules:
+    from lowlight_utils.colab import use_drive
+
+    use_drive()
 
 # %% [markdown]
 # ## 1. The data
@@ -186,6 +210,18 @@ show_grid([row, [np.clip(r * clean.mean() / max(r.mean(), 1e-3), 0, 1) for r in 
 plt.show()
 
 # %% [markdown]
+# Try it yourself: the sliders below set the exposure, the sensor's full-well capacity (how
+# many photo-electrons a white pixel collects at normal exposure: fewer means a smaller or
+# higher-ISO sensor, and more shot noise) and the read noise, and redraw the low image, the
+# same scaled up, and the luminance histograms. Where widgets cannot run (an HTML export, a
+# test run), the cell shows the same panels for four fixed settings instead.
+
+# %%
+from lowlight_utils.widgets import low_light_explorer
+
+low_light_explorer(clean)
+
+# %% [markdown]
 # The sample draws exposures between 0.03 and 0.12 (3 to 5 stops under; one "stop" halves
 # the light), which gives the mean luminance of about 0.09 printed in section 1. The noise is
 # drawn independently per RGB channel, as if every pixel had its own three sensors; a real
@@ -210,24 +246,32 @@ for name, s in scenes.items():
 # times (flips, a 10 % crop-and-resize, colour jitter) and *then* split 80/20. We repeat that
 # on one pair per scene, with the crudest possible "model": find the most similar training
 # image (allowing flips) and answer with its reference. It knows nothing about light. The
-# same validation images are scored twice: against the leaky training set, and against the
-# same training set with every copy of their scenes removed (what splitting first gives).
+# same validation images are scored twice: once with a training set from the leaky split,
+# once with the same split's training set minus every copy of their scenes (what splitting
+# first gives). Removing those copies leaves fewer images, and more data alone would help
+# any model, so the comparison is made **fair by size**: the leaky arm gets exactly as many
+# training images as the honest one, drawn at random from the leaky training set (ten
+# seeded draws, averaged, so the figure is not the luck of one draw).
 
 # %%
 from lowlight_utils.leakage import leaky_vs_honest, one_pair_per_scene
 
 one_per_scene = one_pair_per_scene(all_pairs, scene_of, limit=30, seed=0)
-leak = leaky_vs_honest(one_per_scene, scene_of, copies=4, val_fraction=0.2, seed=0)
-print(f"{len(one_per_scene)} scenes x 4 copies; {leak['n_val']} validation images")
+leak = leaky_vs_honest(one_per_scene, scene_of, copies=4, val_fraction=0.2, seed=0, draws=10)
+print(f"{len(one_per_scene)} scenes x 4 copies; {leak['n_val']} validation images; "
+      f"{leak['n_pool']} training images in the random split")
 print(f"augment, then split (leaky):  validation PSNR {leak['leaky']:.2f} dB "
-      f"({leak['n_train_leaky']} training images, some are copies of validation scenes)")
+      f"({leak['n_train_leaky']} training images, on average {leak['n_leaked']:.1f} of them "
+      f"copies of validation scenes; {len(leak['leaky_draws'])} draws from "
+      f"{min(leak['leaky_draws']):.2f} to {max(leak['leaky_draws']):.2f} dB)")
 print(f"validation scenes held out:   validation PSNR {leak['honest']:.2f} dB "
       f"({leak['n_train_honest']} training images)")
 
 # %% [markdown]
-# The memoriser gains several dB from the leak alone. A network with millions of parameters
-# can memorise too, so a validation score from a leaky split cannot tell learning from
-# recall. Split first; augment only what you train on.
+# With the same number of training images, the memoriser gains several dB from the leak
+# alone. A network with millions of parameters can memorise too, so a validation score from
+# a leaky split cannot tell learning from recall. Split first; augment only what you train
+# on.
 #
 # ## 5. Paired augmentation
 #
@@ -344,6 +388,7 @@ assert not set(scenes["train"]) & (set(scenes["val"]) | set(scenes["test"]))
 assert not set(scenes["val"]) & set(scenes["test"])
 assert (high_means > 2 * low_means).all()
 assert geometry_ok
+assert leak["n_train_leaky"] == leak["n_train_honest"]  # a fair comparison: same data size
 assert leak["leaky"] > leak["honest"] + 2.0, leak
 assert np.mean(oracle_y_scaled) > np.mean(oracle_y) > identity_psnr + 5
 best = max(results, key=lambda n: results[n].means["psnr"])

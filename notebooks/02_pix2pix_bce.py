@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: tags,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: kernelspec,jupytext,colab,accelerator
 #     text_representation:
@@ -31,27 +31,53 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lowlight-course/lowlight-gan-course/blob/main/notebooks/02_pix2pix_bce.ipynb)
 
 # %% [markdown]
-# On Colab the course's helper package is not installed yet; this cell installs it there and
-# does nothing anywhere else.
+# On Colab this cell installs the course's package and prints the versions of Python,
+# TensorFlow, Keras and NumPy that the course was last tested with beside Colab's own, with a
+# warning if a major version differs; elsewhere it does nothing.
 
 # %%
+import importlib
 import subprocess
 import sys
 
+# Where Colab installs the course from; lowlight_utils/colab.py is the one place that says so,
+# and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
+COURSE_SOURCE = "git+https://github.com/lowlight-course/lowlight-gan-course@main"
+
 if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "lowlight_utils @ git+https://github.com/lowlight-course/lowlight-gan-course"],
-                   check=True)
+                    f"lowlight_utils @ {COURSE_SOURCE}"], check=True)
+    importlib.invalidate_caches()
+    from lowlight_utils.colab import report_versions
+
+    report_versions()  # the versions the course was tested with, beside this runtime's
 
 # %% [markdown]
 # The profile decides every size below: `quick` (narrow networks, 96-pixel crops, minutes on a
-# CPU) or `full` (the report's networks and schedule, for a GPU).
+# CPU) or `full` (the report's networks and schedule, for a GPU). The precision follows the
+# machine: mixed float16 on a GPU, float32 on a CPU (`LOWLIGHT_PRECISION` overrides it).
 
 # %%
-from lowlight_utils.config import get_profile
+from lowlight_utils.config import apply_precision, get_profile
 
 PROFILE = get_profile()
 print(PROFILE)
+print("precision:", apply_precision())
+
+# %% [markdown]
+# **On Colab, keep the runs on Google Drive.** A Colab session ends when it is idle for long
+# or reaches its time limit, and its files go with it. Set `USE_DRIVE = True` to mount your
+# Drive and keep every run under `MyDrive/lowlight-course/runs` (the runs root,
+# `LOWLIGHT_RUNS_DIR`): running the notebook again in a new session then resumes training
+# where it stopped. Off by default; elsewhere this cell does nothing.
+
+# %%
+USE_DRIVE = False  # True: mount Google Drive and keep the runs there (Colab only)
+
+if USE_DRIVE and "google.colab" in sys.modules:
+    from lowlight_utils.colab import use_drive
+
+    use_drive()
 
 # %% [markdown]
 # ## 1. The data, before anything is trained
@@ -162,22 +188,26 @@ print(f"generator {model.generator.count_params():,} parameters, discriminator "
 # killed run resumes when started again with the same call, a NaN guard stops at the first
 # non-finite loss without overwriting the good checkpoints, `CSVLogger` keeps the history
 # across resumes, and a sample grid (input | output | target) is written every few epochs.
+# The run folder is the same every time this notebook runs in this profile
+# (`runs/02_pix2pix_bce-full/` for the full profile, under `LOWLIGHT_RUNS_DIR` if set), so
+# running the notebook again after a disconnect resumes the training instead of restarting it.
 
 # %%
 import time
-from datetime import datetime
-from pathlib import Path
 
+from lowlight_utils.config import run_folder
 from lowlight_utils.training import default_epochs, train
 
 EPOCHS = default_epochs("pix2pix-bce", PROFILE)
-RUN = Path("runs") / PROFILE.name / f"02-{datetime.now():%Y%m%d-%H%M%S}"
+RUN = run_folder("02_pix2pix_bce", PROFILE)
 t0 = time.perf_counter()
 result = train(model, data.train, data.val, RUN, epochs=EPOCHS,
                steps_per_epoch=data.steps_per_epoch, sample_pairs=data.sample_pairs,
                sample_every=max(1, EPOCHS // 4), verbose=2)
 train_seconds = time.perf_counter() - t0
-print(f"{EPOCHS} epochs x {data.steps_per_epoch} steps in {train_seconds:.0f} s; run folder {RUN}")
+print(f"{EPOCHS - result.initial_epoch} epochs x {data.steps_per_epoch} steps in "
+      f"{train_seconds:.0f} s (resumed after epoch {result.initial_epoch} of {EPOCHS}); "
+      f"run folder {RUN}")
 
 # %% [markdown]
 # Samples written during training, first and last (validation images the network never
@@ -246,11 +276,12 @@ print(f"resumed at epoch {resumed.initial_epoch}; history epochs {len(resumed.hi
 # checkpoint, which is a `.keras` file that loads with `safe_mode=True`:
 
 # %%
+from lowlight_utils.config import cap_images
 from lowlight_utils.inference import enhance_image
 from lowlight_utils.training import load_model
 
 best = load_model(result.best_model)
-test_pairs = data.splits.test
+test_pairs = cap_images(data.splits.test)  # all of them, or two in a smoke run
 lows = [load_image(p.low) for p in test_pairs]
 highs = [load_image(p.high) for p in test_pairs]
 t0 = time.perf_counter()
@@ -335,17 +366,25 @@ exported = export_model(result.best_model, "pix2pix-bce", PROFILE, notebook="02_
 #
 # The report's U-Net and both PatchGANs have the stated sizes, training resumed instead of
 # restarting, inference is deterministic at full resolution, and the trained Pix2Pix beats
-# doing nothing and CLAHE on the held-out test scenes.
+# doing nothing and CLAHE on the held-out test scenes. A smoke run (`LOWLIGHT_SMOKE=1`,
+# two training steps) proves only that the code runs, so there the two score checks are
+# replaced by what still holds: finite outputs in [0, 1] and a finite score.
 
 # %%
+from lowlight_utils.config import is_smoke
+
 ours = scores["pix2pix (BCE + L1)"].means["psnr"]
 assert report_unet.count_params() == 54_429_315
 assert patchgans["16x16"].count_params() == 6_968_257
 assert patchgans["70x70"].output_shape[1:3] == (30, 30)
 assert resumed.initial_epoch == EPOCHS and same_weights
 assert all(o.shape == lo.shape for o, lo in zip(outputs, lows, strict=True))
-assert ours > scores["identity"].means["psnr"], ours
-assert ours > scores["clahe"].means["psnr"], ours
+if is_smoke():
+    assert all(np.isfinite(o).all() and 0 <= o.min() <= o.max() <= 1 for o in outputs)
+    assert np.isfinite(ours), ours
+else:
+    assert ours > scores["identity"].means["psnr"], ours
+    assert ours > scores["clahe"].means["psnr"], ours
 assert exported.is_file()
 print(f"pix2pix {ours:.2f} dB on the test split: above identity "
       f"({scores['identity'].means['psnr']:.2f}) and CLAHE ({scores['clahe'].means['psnr']:.2f})")

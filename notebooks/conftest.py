@@ -1,14 +1,29 @@
-"""pytest hooks for ``pytest --nbval-lax notebooks/``: print each notebook's total time.
+"""pytest hooks for ``pytest --nbval-lax notebooks/``.
 
-The quick profile promises every notebook in under 4 minutes on a 2-core CPU; this makes
-the figure visible at the end of every ``make test``.
+* Print each notebook's total time at the end: the quick profile promises every notebook in
+  under 4 minutes on a 2-core CPU; this makes the figure visible at the end of every
+  ``make test``.
+* ``--executed-dir DIR`` saves each notebook as nbval executed it (every cell's outputs, in
+  order) to ``DIR/NN_name.ipynb``, so the course site and the clean-output test use the run
+  that ``make test`` already made instead of executing every notebook a second time.
 """
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
+from pathlib import Path
+
+import pytest
 
 _seconds: dict[str, float] = defaultdict(float)
+_saved: list[Path] = []
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--executed-dir", default=None, metavar="DIR",
+        help="save every notebook as nbval executed it (with its outputs) into DIR")
 
 
 def pytest_runtest_logreport(report):
@@ -17,10 +32,63 @@ def pytest_runtest_logreport(report):
         _seconds[path] += report.duration
 
 
-def pytest_terminal_summary(terminalreporter):
-    if not _seconds:
+def _is_nbval_cell(item) -> bool:
+    return hasattr(item, "test_outputs") and hasattr(item, "cell") and hasattr(item.parent, "nb")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Fail a passing notebook cell that wrote to stderr (quick profile)."""
+    outcome = yield
+    report = outcome.get_result()
+    if (call.when != "call" or not report.passed or not _is_nbval_cell(item)
+            or os.environ.get("LOWLIGHT_PROFILE", "").strip().lower() != "quick"):
         return
-    terminalreporter.section("time per notebook")
-    for path, seconds in sorted(_seconds.items()):
-        terminalreporter.write_line(f"{seconds:7.1f} s  {path}")
-    terminalreporter.write_line(f"{sum(_seconds.values()):7.1f} s  in all")
+    stderr = "".join(out.get("text", "") for out in item.test_outputs or []
+                     if out.get("output_type") == "stream" and out.get("name") == "stderr")
+    if stderr:
+        report.outcome = "failed"
+        report.longrepr = (
+            f"{item.name} of {Path(str(item.parent.fspath)).name} wrote to stderr; the "
+            "notebooks' outputs must be clean (say what matters in a sentence, filter the "
+            f"rest narrowly):\n{stderr}")
+
+
+def pytest_runtest_teardown(item, nextitem):
+    """Copy the outputs nbval collected into the notebook; write it after its last cell."""
+    out_dir = item.config.getoption("executed_dir", default=None)
+    if not out_dir or not _is_nbval_cell(item):
+        return
+    nb = item.parent.nb
+    count = nb.metadata.setdefault("_executed_count", 0)
+    if item.test_outputs is not None:  # None: the cell was skipped or never started
+        count += 1
+        nb.metadata["_executed_count"] = count
+        item.cell.execution_count = count
+        outputs = []
+        for out in item.test_outputs:
+            out = dict(out)
+            if out["output_type"] == "execute_result":
+                out.setdefault("execution_count", count)
+            outputs.append(out)
+        item.cell.outputs = outputs
+    if nextitem is not None and getattr(nextitem, "parent", None) is item.parent:
+        return
+    import nbformat
+
+    nb.metadata.pop("_executed_count", None)
+    target = Path(out_dir) / Path(str(item.parent.fspath)).name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nbformat.from_dict(nb), target)
+    _saved.append(target)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _seconds:
+        terminalreporter.section("time per notebook")
+        for path, seconds in sorted(_seconds.items()):
+            terminalreporter.write_line(f"{seconds:7.1f} s  {path}")
+        terminalreporter.write_line(f"{sum(_seconds.values()):7.1f} s  in all")
+    if _saved:
+        terminalreporter.write_line(
+            f"executed notebooks saved: {', '.join(str(p) for p in _saved)}")

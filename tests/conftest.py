@@ -27,3 +27,20 @@ def generic_dataset(tmp_path):
         write_rgb(tmp_path / "low" / f"{i}.png", seed=i)
         write_rgb(tmp_path / "high" / f"{i}.png", seed=10 + i)
     return tmp_path
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A passing run of the whole suite records the versions it used.
+
+    ``lowlight_utils/tested_versions.json`` (package data) is what the notebooks' Colab setup
+    cell prints beside Colab's own versions (``lowlight_utils.colab``). A run of some test
+    files only, or a failing run, records nothing.
+    """
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parent
+    ran = {Path(str(item.path)).resolve() for item in getattr(session, "items", [])}
+    if exitstatus == 0 and ran and set(tests.glob("test_*.py")) <= ran:
+        from lowlight_utils.colab import record_tested_versions
+
+        record_tested_versions()

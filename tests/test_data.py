@@ -11,13 +11,13 @@ from lowlight_utils.data import (
     Augment,
     DatasetError,
     Pair,
-    _apply_orientation,
     find_pairs,
     load_image,
     make_dataset,
     save_image,
     split_pairs,
 )
+from lowlight_utils.image_io import _apply_orientation
 
 # ---------------------------------------------------------------------------- find_pairs
 

@@ -19,6 +19,8 @@ from lowlight_utils.inference import (
     enhance_folder,
     enhance_image,
     pad_to_multiple,
+    probe_size_multiple,
+    size_multiple,
 )
 from lowlight_utils.pix2pix import unet_generator
 
@@ -166,3 +168,69 @@ def test_enhance_files_rejects_two_inputs_with_one_output_name(tmp_path):
         enhance_files(lambda img: img, [a, b], tmp_path / "out", progress=False)
     with pytest.raises(ValueError, match="next to the inputs"):
         enhance_files(lambda img: img, [a], tmp_path / "a", progress=False)
+
+
+# --------------------------------------------------------------------------------------
+# Models without a size_multiple attribute: the stride is inferred
+
+
+def bare_unet(depth: int = 3):
+    """A U-Net straight from unet_generator: no size_multiple attribute."""
+    model = unet_generator(image_size=None, base_filters=4, depth=depth)
+    assert not hasattr(model, "size_multiple")
+    return model
+
+
+class Wrapped(keras.Model):
+    """A subclassed model whose layers cannot be read as a graph: found by probing."""
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+
+    def call(self, x, training=False):
+        return self.inner(x, training=training)
+
+
+def test_the_stride_of_a_bare_unet_is_read_from_its_layers():
+    assert size_multiple(bare_unet(3)) == 8
+    assert size_multiple(bare_unet(5)) == 32
+    seq = keras.Sequential([keras.Input((None, None, 3)),
+                            keras.layers.Conv2D(4, 3, strides=(2, 1), padding="same"),
+                            keras.layers.MaxPooling2D(2),
+                            keras.layers.UpSampling2D(2),
+                            keras.layers.Conv2DTranspose(3, 3, strides=(2, 1), padding="same")])
+    assert size_multiple(seq) == 4  # height 2 x 2, width 1 x 2: a multiple of both
+
+
+def test_the_stride_of_a_subclassed_model_is_found_by_probing():
+    assert size_multiple(Wrapped(bare_unet(3))) == 8
+    assert probe_size_multiple(pixelwise_model()) == 1
+
+
+def test_a_model_that_changes_the_size_is_a_clear_error():
+    inputs = keras.Input((None, None, 3))
+    shrinking = keras.Model(inputs, keras.layers.Conv2D(3, 3, padding="valid")(inputs),
+                            name="shrinking")
+    with pytest.raises(ValueError, match="shrinking.*same size.*size_multiple"):
+        probe_size_multiple(shrinking, sizes=(4, 8))
+
+
+@pytest.mark.parametrize("shape", [(37, 53), (1, 1), (1, 53), (8, 8), (9, 7)])
+def test_a_bare_unet_enhances_any_size(shape):
+    img = np.random.default_rng(7).random((*shape, 3), dtype=np.float32)
+    for model in (bare_unet(3), Wrapped(bare_unet(3))):
+        out = enhance_image(model, img)
+        assert out.shape == img.shape and out.dtype == np.float32
+        assert 0.0 <= out.min() and out.max() <= 1.0
+
+
+def test_a_bare_unet_tiles_and_enhances_a_folder(tmp_path):
+    model = bare_unet(3)
+    img = np.random.default_rng(8).random((37, 53, 3), dtype=np.float32)
+    assert enhance_image(model, img, tile=20, overlap=4).shape == img.shape  # tiles of 16
+    src = tmp_path / "in"
+    write_rgb(src / "odd.png", shape=(37, 53))
+    summary = enhance_folder(model, src, tmp_path / "out", progress=False)
+    assert summary.ok
+    assert load_image(tmp_path / "out" / "odd.png").shape == (37, 53, 3)

@@ -39,3 +39,28 @@ def test_unknown_preset_and_listing():
         get_preset("nope")
     text = list_presets()
     assert all(name in text for name in REPORT_PRESETS) and "departs:" in text
+
+
+def test_dped_preset_generator_fits_its_64_pixel_crops():
+    """The 8-level U-Net needs inputs divisible by 256; the preset's 64x64 crops crashed at
+    the first skip connection. Its full-profile generator must now run on one."""
+    import numpy as np
+
+    preset = get_preset("dped-wgan-clip")
+    assert any("6 down / 6 up" in d for d in preset.departures)
+    model = get_builder(preset.method)("full", **preset.build)
+    crop = np.zeros((1, preset.crop, preset.crop, 3), np.float32)
+    assert tuple(model.generator(crop).shape) == crop.shape
+    scores = model.critic(np.concatenate([crop, crop], -1))
+    assert np.isfinite(np.asarray(scores)).all()
+
+
+@pytest.mark.parametrize("name", sorted(REPORT_PRESETS))
+def test_preset_crop_is_a_multiple_of_its_generator_stride(name):
+    from lowlight_utils.pix2pix import PROFILE_SETTINGS
+
+    preset = get_preset(name)
+    if preset.method.startswith("zero-dce") or preset.build.get("generator") == "small":
+        return  # no down-sampling: any size fits
+    depth = preset.build.get("depth", PROFILE_SETTINGS["full"]["depth"])
+    assert preset.crop % 2 ** depth == 0, (preset.crop, depth)

@@ -52,16 +52,23 @@ def datasets(batch: int = 4):
     return train_ds, val_ds, low, high
 
 
-def test_methods_registry_and_clear_errors(monkeypatch):
-    assert training.METHODS["pix2pix-bce"] == "lowlight_utils.pix2pix:build"
-    assert training.METHODS["pix2pix-wgan-gp"] == "lowlight_utils.wgan:build"
-    assert training.METHODS["zero-dce"] == "lowlight_utils.zero_dce:build"
+def test_methods_registry_and_clear_errors():
+    from lowlight_utils import wgan, zero_dce
+
+    # each method module declares its methods; the registry is their union
+    assert training.METHODS == {**pix2pix.METHODS, **wgan.METHODS, **zero_dce.METHODS}
+    assert training.METHODS["pix2pix-bce"].model_class is pix2pix.Pix2Pix
+    assert training.METHODS["pix2pix-wgan-gp"].model_class is wgan.WGANGP
+    assert training.METHODS["zero-dce++"].model_class is zero_dce.ZeroDCEPlusPlus
+    assert training.METHODS["zero-dce"].profile_settings is zero_dce.PROFILE_SETTINGS
+    assert all(name == m.name for name, m in training.METHODS.items())
     assert training.get_builder("pix2pix-bce") is pix2pix.build
+    assert training.get_builder("pix2pix-wgan-gp") is wgan.build
+    assert training.get_builder("zero-dce++") is zero_dce.build_plusplus
     with pytest.raises(ValueError, match="pix2pix-bce"):
         training.get_builder("cyclegan")
-    monkeypatch.setitem(training.METHODS, "fake", "lowlight_utils.no_such_module:build")
-    with pytest.raises(ImportError, match="no_such_module"):
-        training.get_builder("fake")
+    with pytest.raises(ValueError, match="zero-dce"):
+        training.method_profile("cyclegan", None)
 
 
 def test_train_writes_best_checkpoint_history_samples_and_logs(tmp_path):

@@ -12,6 +12,20 @@ step is: generator forward (G), discriminator forward on the real and the genera
 discriminator backward for both (4D), the generator loss's backward through the
 discriminator to the generated image (1D, activations only) and through the generator (2G):
 3G + 7D in all.
+
+WGAN-GP (critic C, generator G, per image of a sub-batch): each of the ``n_critic`` critic
+updates runs the generator forward (G), the critic on the real and the generated pair (2C)
+and back (4C), and the gradient penalty: the critic on the interpolates (C), its gradient with
+respect to them (C, activations only), and the second backward pass that differentiates
+that gradient with respect to the weights, counted as twice the forward-plus-input-gradient
+graph it goes back through (4C): 6C, so G + 12C per critic update (G + 6C without a
+penalty, the weight-clipping variant). The generator update is G forward, C forward and back
+to the image (2C) and G back (2G): 3G + 2C. One step is ``n_critic (G + 12C) + 3G + 2C``.
+
+Zero-DCE (DCE-Net F): forward F, backward 2F; the curve iterations and the four losses are
+elementwise (tens of FLOPs per pixel against DCE-Net's ~160,000) and not counted: 3F.
+Zero-DCE++ runs its network on the input downscaled by ``train_downscale`` (1, full
+resolution, in training).
 """
 
 from __future__ import annotations
@@ -99,8 +113,19 @@ def _prod(values) -> int:
 def train_step_flops(model, size: int, batch: int) -> tuple[int, str]:
     """FLOPs of one training step and a one-line statement of how they were counted.
 
-    Uses ``model.train_step_flops(size, batch)`` when a method defines it; Pix2Pix is counted
-    here (3G + 7D, see the module docstring).
+    Uses ``model.train_step_flops(size, batch)`` when a method defines it; Pix2Pix (3G + 7D),
+    WGAN-GP (``n_critic (G + 12C) + 3G + 2C``) and Zero-DCE (3F) are counted here, from the
+    layer shapes (see the module docstring).
+
+    Parameters
+    ----------
+    model : keras.Model
+        A built method model (``training.build_method``).
+    size : int
+        Side of the square training crops.
+    batch : int
+        Images per update (for WGAN-GP: per critic sub-batch; one step reads ``n_critic``
+        such batches).
 
     Raises
     ------
@@ -108,6 +133,8 @@ def train_step_flops(model, size: int, batch: int) -> tuple[int, str]:
         For a model this function does not know how to count.
     """
     from lowlight_utils.pix2pix import Pix2Pix
+    from lowlight_utils.wgan import WGANGP
+    from lowlight_utils.zero_dce import ZeroDCE
 
     if hasattr(model, "train_step_flops"):
         return model.train_step_flops(size, batch)
@@ -117,6 +144,20 @@ def train_step_flops(model, size: int, batch: int) -> tuple[int, str]:
         flops = 2 * batch * (3 * g + 7 * d)
         how = (f"conv shapes: G {2 * g / 1e9:.2f} + D {2 * d / 1e9:.2f} GFLOP forward per "
                "image; step = 3G + 7D")
+        return flops, how
+    if isinstance(model, WGANGP):
+        g = forward_macs(model.generator, size)
+        c = forward_macs(model.critic, size)
+        per_critic = 12 if model.gp_weight > 0 else 6
+        flops = 2 * batch * (model.n_critic * (g + per_critic * c) + 3 * g + 2 * c)
+        how = (f"conv shapes: G {2 * g / 1e9:.2f} + C {2 * c / 1e9:.2f} GFLOP forward per "
+               f"image; step = {model.n_critic} x (G + {per_critic}C) + 3G + 2C")
+        return flops, how
+    if isinstance(model, ZeroDCE):
+        side = max(1, size // int(getattr(model, "train_downscale", 1)))
+        f = forward_macs(model.net, side)
+        flops = 2 * batch * 3 * f
+        how = f"conv shapes: F {2 * f / 1e9:.2f} GFLOP forward per {side}px image; step = 3F"
         return flops, how
     raise NotImplementedError(f"no FLOP count for {type(model).__name__}")
 

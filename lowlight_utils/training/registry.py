@@ -1,0 +1,63 @@
+"""The course's trainable methods by name, each declared by the module that trains it.
+
+``METHODS`` merges the ``METHODS`` dicts of the three method modules imported below: a
+:class:`lowlight_utils.method_spec.Method` per name, with the builder, the profile settings
+and the ``keras.Model`` class whose ``train_step`` holds the method's idea. Importing this
+module also registers those classes with Keras, so saved ``.keras`` models load.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from ..method_spec import Method
+from ..pix2pix import method as pix2pix_method
+from ..wgan import method as wgan_method
+from ..zero_dce import method as zero_dce_method
+
+#: Method name -> :class:`~lowlight_utils.method_spec.Method`.
+METHODS: dict[str, Method] = {
+    **pix2pix_method.METHODS,
+    **wgan_method.METHODS,
+    **zero_dce_method.METHODS,
+}
+
+
+def get_method(method: str) -> Method:
+    """The :class:`~lowlight_utils.method_spec.Method` called ``method``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown method name (the message lists the known ones).
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    return METHODS[method]
+
+
+def get_builder(method: str) -> Callable:
+    """Return the ``build(profile, **overrides)`` function of a method (see :func:`get_method`)."""
+    return get_method(method).build
+
+
+def build_method(method: str, profile=None, **overrides):
+    """Build and compile the model of ``method`` for ``profile`` (see :data:`METHODS`)."""
+    return get_builder(method)(profile, **overrides)
+
+
+def method_profile(method: str, profile):
+    """The profile with a method's own training sizes, where its module sets them.
+
+    A method module's ``PROFILE_SETTINGS[profile.name]`` may set ``crop``, ``batch_size``,
+    ``steps_per_epoch`` and ``epochs`` (Zero-DCE trains on smaller crops in larger batches
+    than the GANs); the rest of the profile is kept.
+    """
+    return dataclasses.replace(profile, **get_method(method).training_sizes(profile.name))
+
+
+def default_epochs(method: str, profile) -> int:
+    """Epochs of a method in a profile: ``PROFILE_SETTINGS[profile]["epochs"]`` of the
+    method's module if it sets one, else the profile's."""
+    return int(get_method(method).training_sizes(profile.name).get("epochs", profile.epochs))

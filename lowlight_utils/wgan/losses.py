@@ -1,0 +1,113 @@
+"""The critic's gradient penalty, the gradient norms it looks at, and the colour loss."""
+
+from __future__ import annotations
+
+import numpy as np
+import tensorflow as tf
+
+
+def gradient_penalty(critic, condition, real, fake, wrt: str = "pair", alpha=None,
+                     reduce: str = "mean", epsilon: float = 1e-12):
+    """WGAN-GP penalty on interpolates between real and generated pairs.
+
+    With ``alpha ~ U(0, 1)`` drawn per sample, ``x = alpha * real + (1 - alpha) * fake``; the
+    critic sees ``concat(condition, x)`` and its patch scores are reduced to one value per
+    sample, ``reduce="mean"`` by default: the same mean over patches that the losses use, so
+    the function held to norm 1 is the one whose gap estimates the Wasserstein distance.
+    ``reduce="sum"`` is what the report's code does (it differentiates the whole patch map,
+    i.e. its sum), which holds the *mean* score to 1/N-Lipschitz for N patches. The gradient
+    is taken with respect to the concatenated pair (``wrt="pair"``, as the report does) or
+    the image alone (``wrt="image"``); its L2 norm over all but the batch axis has
+    ``epsilon`` inside the square root, which keeps the *gradient* of the norm finite when the
+    critic's gradient is zero; the penalty is ``mean((norm - 1) ** 2)``.
+
+    Parameters
+    ----------
+    critic : callable
+        ``critic(pair, training=True)`` -> scores, pair = condition and image on channels.
+    condition, real, fake : tf.Tensor, (B, H, W, C)
+        The low-light input, its reference, and the generator's output.
+    wrt : {"pair", "image"}
+    alpha : tf.Tensor, optional
+        (B, 1, 1, 1) interpolation weights; drawn uniformly when omitted.
+    reduce : {"mean", "sum"}
+        How a sample's patch scores become the scalar whose gradient is penalised.
+    epsilon : float
+
+    Returns
+    -------
+    tf.Tensor
+        Scalar penalty.
+    """
+    if wrt not in ("pair", "image"):
+        raise ValueError(f"wrt must be 'pair' or 'image', got {wrt!r}")
+    if reduce not in ("mean", "sum"):
+        raise ValueError(f"reduce must be 'mean' or 'sum', got {reduce!r}")
+    if alpha is None:
+        alpha = tf.random.uniform([tf.shape(real)[0], 1, 1, 1], 0.0, 1.0)
+    mixed = alpha * real + (1.0 - alpha) * fake
+    with tf.GradientTape() as tape:
+        if wrt == "pair":
+            # Interpolating the concatenated pairs: the condition is the same on both sides.
+            watched = tf.concat([condition, mixed], axis=-1)
+            tape.watch(watched)
+            scores = critic(watched, training=True)
+        else:
+            watched = mixed
+            tape.watch(watched)
+            scores = critic(tf.concat([condition, watched], axis=-1), training=True)
+        per_sample = tf.reshape(scores, [tf.shape(scores)[0], -1])
+        per_sample = (tf.reduce_mean(per_sample, axis=1) if reduce == "mean"
+                      else tf.reduce_sum(per_sample, axis=1))
+    grads = tape.gradient(per_sample, watched)
+    norm = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]) + epsilon)
+    return tf.reduce_mean(tf.square(norm - 1.0))
+
+
+def gaussian_blur(images, sigma: float = 3.0):
+    """Blur each channel of an NHWC batch with a Gaussian of ``sigma`` pixels (3-sigma taps)."""
+    radius = max(1, int(round(3 * sigma)))
+    x = tf.range(-radius, radius + 1, dtype=tf.float32)
+    taps = tf.exp(-0.5 * tf.square(x / sigma))
+    taps /= tf.reduce_sum(taps)
+    channels = images.shape[-1]
+    row = tf.tile(tf.reshape(taps, [1, -1, 1, 1]), [1, 1, channels, 1])
+    col = tf.tile(tf.reshape(taps, [-1, 1, 1, 1]), [1, 1, channels, 1])
+    out = tf.nn.depthwise_conv2d(images, row, [1, 1, 1, 1], "SAME")
+    return tf.nn.depthwise_conv2d(out, col, [1, 1, 1, 1], "SAME")
+
+
+def color_loss(output, target, sigma: float = 3.0):
+    """The phone-to-DSLR report's colour loss: squared distance between blurred images.
+
+    Blurring (Gaussian, ``sigma`` = 3 px) removes texture and noise, so what is left to
+    compare is brightness and colour. Averaged over pixels and channels (the report writes a
+    sum; a mean keeps the weight independent of the crop size).
+    """
+    return tf.reduce_mean(tf.square(gaussian_blur(output, sigma) - gaussian_blur(target, sigma)))
+
+
+def gradient_norms(critic, condition, real, fake, alphas=(0.0, 0.25, 0.5, 0.75, 1.0),
+                   training: bool = True, reduce: str = "mean"):
+    """Per-sample gradient norms of the critic at interpolates ``alpha*real + (1-alpha)*fake``.
+
+    What the penalty looks at, for a picture: one row per alpha, one column per sample.
+    ``training=True`` (the default) is how the penalty calls the critic, so batch norm uses
+    the statistics of the batch, as during training; ``reduce`` as in
+    :func:`gradient_penalty`.
+
+    Returns
+    -------
+    numpy.ndarray, (len(alphas), B)
+    """
+    rows = []
+    for a in alphas:
+        pair = tf.concat([condition, a * real + (1.0 - a) * fake], axis=-1)
+        with tf.GradientTape() as tape:
+            tape.watch(pair)
+            scores = tf.reshape(critic(pair, training=training), [tf.shape(pair)[0], -1])
+            scores = (tf.reduce_mean(scores, axis=1) if reduce == "mean"
+                      else tf.reduce_sum(scores, axis=1))
+        grads = tape.gradient(scores, pair)
+        rows.append(tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3])).numpy())
+    return np.stack(rows)

@@ -1,0 +1,114 @@
+"""DCE-Net and Zero-DCE++'s depthwise-separable network: images in, curve maps out."""
+
+from __future__ import annotations
+
+import math
+
+import keras
+
+from .curves import ITERATIONS
+
+
+def _torch_bias(fan_in: int):
+    """PyTorch's default bias initialiser, U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
+    bound = 1.0 / math.sqrt(fan_in)
+    return keras.initializers.RandomUniform(-bound, bound)
+
+
+def dce_net(filters: int = 32, iterations: int = ITERATIONS, name: str = "dce_net") -> keras.Model:
+    """DCE-Net: seven 3x3 convolutions with symmetric skip concatenations.
+
+    conv1..conv4 run in sequence; conv5 sees [conv3, conv4], conv6 sees [conv2, conv5] and
+    conv7 (``3 * iterations`` filters, tanh) sees [conv1, conv6]. No pooling, so any input
+    size works and the output has the input's size. Initialisation follows the official
+    code: kernels N(0, 0.02), biases PyTorch's default.
+
+    Parameters
+    ----------
+    filters : int
+        Width of the hidden layers (32 in the paper).
+    iterations : int
+        Number of curve maps (8 in the paper).
+    name : str
+
+    Returns
+    -------
+    keras.Model
+        ``(N, H, W, 3)`` in [0, 1] -> ``(N, H, W, 3 * iterations)`` curve maps in [-1, 1].
+
+    Examples
+    --------
+    >>> dce_net().count_params()
+    79416
+    """
+    kernel_init = keras.initializers.RandomNormal(0.0, 0.02)
+
+    def conv(n_out, n_in, idx, activation="relu"):
+        return keras.layers.Conv2D(
+            n_out, 3, padding="same", activation=activation, kernel_initializer=kernel_init,
+            bias_initializer=_torch_bias(9 * n_in), name=f"conv{idx}",
+        )
+
+    image = keras.Input((None, None, 3), name="image")
+    x1 = conv(filters, 3, 1)(image)
+    x2 = conv(filters, filters, 2)(x1)
+    x3 = conv(filters, filters, 3)(x2)
+    x4 = conv(filters, filters, 4)(x3)
+    x5 = conv(filters, 2 * filters, 5)(keras.layers.Concatenate(name="cat34")([x3, x4]))
+    x6 = conv(filters, 2 * filters, 6)(keras.layers.Concatenate(name="cat25")([x2, x5]))
+    cat = keras.layers.Concatenate(name="cat16")([x1, x6])
+    curves = conv(3 * iterations, 2 * filters, 7, activation="tanh")(cat)
+    return keras.Model(image, curves, name=name)
+
+
+def dce_net_plusplus(filters: int = 32, name: str = "dce_net_plusplus") -> keras.Model:
+    """Zero-DCE++'s network: DCE-Net's layout with depthwise-separable layers, 3 outputs.
+
+    Each layer is a 3x3 depthwise convolution (with bias) followed by a 1x1 convolution,
+    as in the official ``CSDN_Tem``; initialisation is PyTorch's default, which the official
+    Zero-DCE++ training keeps (for the depthwise kernels PyTorch's fan-in is 9, one input
+    channel per group; Keras would count 9 x channels).
+
+    Parameters
+    ----------
+    filters : int
+        Width of the hidden layers (32 in the paper).
+    name : str
+
+    Returns
+    -------
+    keras.Model
+        ``(N, h, w, 3)`` -> ``(N, h, w, 3)``: one curve map, reused for every iteration.
+
+    Examples
+    --------
+    >>> dce_net_plusplus().count_params()
+    10561
+    """
+    torch_default = keras.initializers.VarianceScaling(1.0 / 3.0, "fan_in", "uniform")
+    # PyTorch's default bound 1/sqrt(fan_in) with fan_in = 3 * 3 for a grouped 3x3 kernel
+    torch_depthwise = keras.initializers.RandomUniform(-1.0 / 3.0, 1.0 / 3.0)
+
+    def layer(n_out, n_in, idx, activation="relu"):
+        def apply(x):
+            x = keras.layers.DepthwiseConv2D(
+                3, padding="same", depthwise_initializer=torch_depthwise,
+                bias_initializer=_torch_bias(9), name=f"dwconv{idx}",
+            )(x)
+            return keras.layers.Conv2D(
+                n_out, 1, activation=activation, kernel_initializer=torch_default,
+                bias_initializer=_torch_bias(n_in), name=f"pwconv{idx}",
+            )(x)
+
+        return apply
+
+    image = keras.Input((None, None, 3), name="image")
+    x1 = layer(filters, 3, 1)(image)
+    x2 = layer(filters, filters, 2)(x1)
+    x3 = layer(filters, filters, 3)(x2)
+    x4 = layer(filters, filters, 4)(x3)
+    x5 = layer(filters, 2 * filters, 5)(keras.layers.Concatenate(name="cat34")([x3, x4]))
+    x6 = layer(filters, 2 * filters, 6)(keras.layers.Concatenate(name="cat25")([x2, x5]))
+    cat = keras.layers.Concatenate(name="cat16")([x1, x6])
+    curves = layer(3, 2 * filters, 7, activation="tanh")(cat)
+    return keras.Model(image, curves, name=name)
