@@ -258,3 +258,41 @@ def apply_precision(name: str | None = None) -> str:
     policy = resolve_precision(name)
     keras.mixed_precision.set_global_policy(policy)
     return policy
+
+
+def with_loss_scaling(optimizer, dtype_policy=None):
+    """``optimizer`` wrapped in a ``keras.optimizers.LossScaleOptimizer`` under mixed float16.
+
+    The course's models call it in ``compile`` for each of their optimizers; their
+    ``train_step`` then computes gradients of ``optimizer.scale_loss(loss)`` and applies them
+    through the wrapper, which divides them by the scale again, skips a step whose gradients
+    overflowed and adapts the scale. Under float32 (or for an optimizer already wrapped) the
+    optimizer is returned unchanged, and ``scale_loss`` leaves the loss as it is.
+
+    Parameters
+    ----------
+    optimizer : keras.optimizers.Optimizer
+    dtype_policy : keras.DTypePolicy or str, optional
+        The model's policy (default: Keras' global policy).
+    """
+    import keras
+
+    policy = dtype_policy if dtype_policy is not None else keras.mixed_precision.global_policy()
+    name = getattr(policy, "name", policy)
+    if name != "mixed_float16" or isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer
+    return keras.optimizers.LossScaleOptimizer(optimizer)
+
+
+def loss_scale(optimizer):
+    """The current loss scale of a ``LossScaleOptimizer``, else ``None`` (no scaling).
+
+    For gradients taken inside a loss, such as WGAN-GP's gradient penalty: scale what is
+    differentiated by it and divide the gradient by it, so that float16 does not underflow
+    there either (:func:`lowlight_utils.wgan.gradient_penalty`).
+    """
+    import keras
+
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer.dynamic_scale if optimizer.built else optimizer.initial_scale
+    return None

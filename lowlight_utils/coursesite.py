@@ -19,11 +19,12 @@ import io
 import re
 import shutil
 import sys
+import tempfile
 import warnings as _warnings
 from pathlib import Path
 
 from .course import END, START
-from .student import SOLUTION, tags
+from .student import EXERCISE, SOLUTION, count_tagged, tags
 
 TITLE = "Low-light image enhancement with GANs"
 BENCH_HEADING = "### Benchmarks"
@@ -123,22 +124,28 @@ def index_page(entries: list[dict], readme_text: str, results: str, results_sour
                student: bool) -> str:
     """The MyST source of the index page.
 
-    ``entries`` are dicts with ``name`` (file stem), ``title`` and ``line``.
+    ``entries`` are dicts with ``name`` (file stem), ``title``, ``line`` and ``exercises``
+    (how many).
     """
     toctree = "\n".join(e["name"] for e in entries)
     items = []
     for e in entries:
         item = f"1. {{doc}}`{e['title']} <{e['name']}>`: {e['line']}"
+        extras = []
+        if e.get("exercises"):
+            extras.append(f"{e['exercises']} exercise{'s' * (e['exercises'] > 1)}")
         if student:
-            item += (f" (student edition without solutions: "
-                     f"{{download}}`{e['name']}.ipynb <student/{e['name']}.ipynb>`)")
-        items.append(item)
+            extras.append(f"student edition without solutions: "
+                          f"{{download}}`{e['name']}.ipynb <student/{e['name']}.ipynb>`")
+        items.append(item + (f" ({'; '.join(extras)})" if extras else ""))
+    exercises = sum(e.get("exercises", 0) for e in entries)
     return "\n".join([
         f"# {TITLE}", "", readme_goal(readme_text), "",
         "```{toctree}", ":hidden:", ":maxdepth: 2", "", toctree, "```", "",
         "## The notebooks", "",
-        "Read them in order; each one ends with exercises whose worked solutions are "
-        "collapsed until you open them.", "", *items, "",
+        "Read them in order."
+        + (" A worked solution follows each exercise, collapsed until you open it."
+           if exercises else ""), "", *items, "",
         "## Results", "", f"Copied from {results_source}.", "", results, "",
         "## Benchmarks", "", "Copied from the README's benchmark section.", "",
         readme_benchmarks(readme_text), "",
@@ -162,6 +169,9 @@ SPHINX_CONF = {
     "nb_merge_streams": True,
     # No widget JavaScript from a CDN: the site must work offline; widgets show their text.
     "nb_ipywidgets_js": {},
+    # A slider panel (lowlight_utils.widgets) offers a widget view and a PNG of a few
+    # settings; without live widgets the site shows the PNG.
+    "nb_mime_priority_overrides": [("html", "application/vnd.jupyter.widget-view+json", None)],
     "myst_heading_anchors": 3,
     "exclude_patterns": ["**.ipynb_checkpoints", "student/**"],
 }
@@ -191,8 +201,6 @@ def build_site(executed: list[Path], out_dir: Path, readme: Path, results_md: Pa
     SiteError
         If the README or a notebook lacks what the site needs, or Sphinx reports an error.
     """
-    import nbformat
-    from sphinx.application import Sphinx
 
     if not executed:
         raise SiteError("no executed notebooks to build the site from")
@@ -200,11 +208,23 @@ def build_site(executed: list[Path], out_dir: Path, readme: Path, results_md: Pa
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / ".buildinfo").exists():
         raise SiteError(f"{out_dir} exists and is not a site built here; not overwriting it")
     readme_text = Path(readme).read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="course-site-") as work:
+        html = _build(Path(work), executed, readme_text, results_md, student_dir, quiet)
+        shutil.rmtree(out_dir, ignore_errors=True)  # only once the new site is built
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(html, out_dir)
+    return out_dir / "index.html"
+
+
+def _build(work: Path, executed: list[Path], readme_text: str, results_md: Path | None,
+           student_dir: Path | None, quiet: bool) -> Path:
+    """Write the Sphinx sources into ``work/src``, build ``work/html``, return it."""
+    import nbformat
+    from sphinx.application import Sphinx
+
     lines = readme_lines(readme_text)
-    src = out_dir.parent / f"_{out_dir.name}_src"
-    shutil.rmtree(src, ignore_errors=True)
-    shutil.rmtree(out_dir, ignore_errors=True)
-    src.mkdir(parents=True)
+    src, html = work / "src", work / "html"
+    src.mkdir()
     entries = []
     for path in executed:
         path = Path(path)
@@ -217,7 +237,8 @@ def build_site(executed: list[Path], out_dir: Path, readme: Path, results_md: Pa
                             "(make course, or make test with --executed-dir)")
         nbformat.write(site_notebook(nb), src / path.name)
         entries.append({"name": path.stem, "title": notebook_title(nb, path),
-                        "line": lines.get(path.stem[:2]) or notebook_summary(nb)})
+                        "line": lines.get(path.stem[:2]) or notebook_summary(nb),
+                        "exercises": count_tagged(nb, EXERCISE)})
     student = False
     if student_dir is not None and all((Path(student_dir) / Path(p).name).is_file()
                                        for p in executed):
@@ -225,7 +246,8 @@ def build_site(executed: list[Path], out_dir: Path, readme: Path, results_md: Pa
         student = True
     if results_md is not None and Path(results_md).is_file():
         results = Path(results_md).read_text(encoding="utf-8").strip()
-        source = f"`{results_md}`, written by notebook 05 when `make course` executed it"
+        source = (f"`{Path(results_md).name}`, written by notebook 05 when `make course` "
+                  "executed it")
     else:
         results = readme_results(readme_text)
         source = "the README's generated results block"
@@ -235,12 +257,12 @@ def build_site(executed: list[Path], out_dir: Path, readme: Path, results_md: Pa
     with _warnings.catch_warnings():
         # sphinx-book-theme 1.x reads a Sphinx attribute that Sphinx 9 deprecates; harmless.
         _warnings.filterwarnings("ignore", message=r".*HandleFootnoteTransform\.app")
-        app = Sphinx(str(src), None, str(out_dir), str(src / ".doctrees"), "html",
+        app = Sphinx(str(src), None, str(html), str(work / "doctrees"), "html",
                      confoverrides=dict(SPHINX_CONF), status=status if quiet else sys.stdout,
                      warning=warnings, freshenv=True)
         app.build()
     if app.statuscode:
-        raise SiteError(f"Sphinx failed building {out_dir}:\n{warnings.getvalue()}")
+        raise SiteError(f"Sphinx failed building the site:\n{warnings.getvalue()}")
     if warnings.getvalue().strip():
         print(f"Sphinx warnings:\n{warnings.getvalue()}", file=sys.stderr)
-    return out_dir / "index.html"
+    return html

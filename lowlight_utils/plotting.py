@@ -52,6 +52,59 @@ def show_grid(rows: Sequence[Sequence[np.ndarray]], titles: Sequence[str] | None
     return fig
 
 
+def show_labelled(images: Mapping[str, np.ndarray], columns: int = 5, size: float = 2.6,
+                  one_to_one: bool = False, dpi: int = 100):
+    """Show named images in rows of ``columns``, each with its name as title.
+
+    Parameters
+    ----------
+    images : dict of str to (H, W, 3) or (H, W) arrays in [0, 1]
+    columns : int
+        Images per row.
+    size : float
+        Inches per image (ignored with ``one_to_one``).
+    one_to_one : bool
+        Size the figure so that, saved or shown at ``dpi``, one image pixel is one screen
+        pixel (for crops: every method's pixels as they are). All images must then have
+        the same size.
+    dpi : int
+        Dots per inch of the figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    if not images:
+        raise ValueError("show_labelled got no images")
+    n_rows = -(-len(images) // columns)
+    n_cols = min(columns, len(images))
+    if one_to_one:
+        shapes = {np.shape(img)[:2] for img in images.values()}
+        if len(shapes) != 1:
+            raise ValueError(f"one_to_one needs images of one size, got {sorted(shapes)}")
+        (h, w), = shapes
+        # 0.35 inch per row for the title; the axes fill the rest at one pixel per pixel
+        figsize = (n_cols * w / dpi, n_rows * (h / dpi + 0.35))
+    else:
+        figsize = (size * n_cols, size * n_rows)
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=figsize, dpi=dpi, squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, (label, img) in zip(axes.ravel(), images.items(), strict=False):
+        img = np.clip(np.asarray(img), 0, 1)
+        ax.imshow(img, cmap="gray" if img.ndim == 2 else None, vmin=0, vmax=1,
+                  interpolation="nearest" if one_to_one else "antialiased")
+        ax.set_title(label, fontsize=8)
+    if one_to_one:
+        fig.subplots_adjust(left=0, right=1, bottom=0, top=1 - 0.35 / figsize[1],
+                            wspace=0, hspace=0.35 / (h / dpi))
+    else:
+        fig.tight_layout()
+    return fig
+
+
 def luminance_histograms(images: Mapping[str, np.ndarray], bins: int = 64):
     """Overlay the luminance histograms of several images (e.g. low and high)."""
     import matplotlib.pyplot as plt

@@ -39,8 +39,8 @@ import importlib
 import subprocess
 import sys
 
-# Where Colab installs the course from; lowlight_utils/colab.py is the one place that says so,
-# and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
+# Where Colab installs the course from: lowlight_utils/colab/source.py is the one place that
+# says so, and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
 COURSE_SOURCE = "git+https://github.com/lowlight-course/lowlight-gan-course@main"
 
 if "google.colab" in sys.modules:
@@ -376,6 +376,82 @@ print(f"gamma: {results['gamma'].means['psnr']:.2f} dB, "
       f"gamma + stretch: {stretched.means['psnr']:.2f} dB")
 
 # %% [markdown]
+# ## Exercises
+#
+# Each exercise changes one thing and measures what it does. Try it in a new cell first; the
+# worked solution follows each one (collapsed on the course site). All of them run in
+# seconds.
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 1: split by pair instead of by scene.** `split_pairs` keeps every scene in one
+# part only when you pass `group=scene_of`. Split `all_pairs` 70/15/15 *without* it, and count
+# how many test pairs have a darkened twin of their photograph in the training part. Then do
+# the same with `group=scene_of`.
+
+# %% tags=["solution"]
+from lowlight_utils.data import split_pairs
+
+for grouping in (None, scene_of):
+    ex_train, _, ex_test = split_pairs(all_pairs, (0.7, 0.15, 0.15), seed=0, group=grouping)
+    seen = {scene_of(p) for p in ex_train}
+    twins = sum(scene_of(p) in seen for p in ex_test)
+    print(f"group={getattr(grouping, '__name__', None)}: {len(ex_test)} test pairs, "
+          f"{twins} with their scene in training")
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_01_1
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 2: more augmented copies.** The leak demonstration made 4 augmented copies of
+# every pair, as the report did. Run `leaky_vs_honest` with `copies=8` (everything else the
+# same) and compare the gap between the leaky and the honest arm with the one above.
+
+# %% tags=["solution"]
+ex_leak = leaky_vs_honest(one_per_scene, scene_of, copies=8, val_fraction=0.2, seed=0, draws=10)
+for name, r in (("4 copies", leak), ("8 copies", ex_leak)):
+    print(f"{name}: leaky {r['leaky']:.2f} dB, honest {r['honest']:.2f} dB, gap "
+          f"{r['leaky'] - r['honest']:+.2f} dB, {r['n_train_honest']} training images per "
+          f"arm, {r['n_leaked']:.1f} of the leaky ones copies of validation scenes")
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_01_2
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 3: a darker sample.** Darken the test references yourself with
+# `synthesize_low_light(..., exposure=0.01)` (about 6.6 stops under, darker than the
+# sample's 0.03-0.12), and score doing nothing and the automatic gamma on them, next to the
+# same two on the sample's own low images.
+
+# %% tags=["solution"]
+from lowlight_utils.baselines import gamma_correction
+
+ex_dark = [synthesize_low_light(hi, seed=i, exposure=0.01) for i, hi in enumerate(test_high)]
+for name, lows in (("sample (0.03-0.12)", test_low), ("exposure 0.01", ex_dark)):
+    ident = np.mean([psnr(lo, hi) for lo, hi in zip(lows, test_high, strict=True)])
+    gam = np.mean([psnr(gamma_correction(lo), hi) for lo, hi in zip(lows, test_high,
+                                                                     strict=True)])
+    print(f"{name:20s} identity {ident:5.2f} dB, gamma {gam:5.2f} dB, mean luminance "
+          f"{np.mean([luminance(lo).mean() for lo in lows]):.3f}")
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_01_3
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 4: the contrast stretch's thresholds.** The report clipped below 10 and above
+# 240. Apply `contrast_stretch(o, gmin, gmax)` to the gamma outputs with (10, 240), (30, 220)
+# and (0, 255), and score each.
+
+# %% tags=["solution"]
+for gmin, gmax in ((10, 240), (30, 220), (0, 255)):
+    ex_scores = evaluate_pairs([contrast_stretch(o, gmin, gmax) for o in outputs["gamma"]],
+                               test_high)
+    print(f"stretch {gmin:3d}-{gmax:3d}: {ex_scores.means['psnr']:.2f} dB "
+          f"(gamma alone {results['gamma'].means['psnr']:.2f} dB)")
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_01_4
+
+# %% [markdown]
 # ## What this notebook showed, checked
 #
 # The splits share no scene; low images are much darker than their references; the paired
@@ -394,3 +470,27 @@ assert np.mean(oracle_y_scaled) > np.mean(oracle_y) > identity_psnr + 5
 best = max(results, key=lambda n: results[n].means["psnr"])
 assert best != "identity" and results["gamma"].means["psnr"] > results["identity"].means["psnr"]
 print(f"best classical baseline: {best}, {results[best].means['psnr']:.2f} dB")
+
+# %% [markdown]
+# ## References
+#
+# * C. Wei, W. Wang, W. Yang, J. Liu. *Deep Retinex Decomposition for Low-Light Enhancement*
+#   (the LOL data set, and RetinexNet). BMVC 2018.
+#   [arXiv:1808.04560](https://arxiv.org/abs/1808.04560)
+# * A. Foi, M. Trimeche, V. Katkovnik, K. Egiazarian. *Practical Poissonian-Gaussian Noise
+#   Modeling and Fitting for Single-Image Raw-Data* (the shot + read noise model of section 3).
+#   IEEE Transactions on Image Processing 17(10), 2008.
+#   [doi:10.1109/TIP.2008.2001399](https://doi.org/10.1109/TIP.2008.2001399)
+# * S. M. Pizer et al. *Adaptive Histogram Equalization and Its Variations* (histogram
+#   equalisation and its adaptive, contrast-limited forms: the baselines of section 7). Computer
+#   Vision, Graphics, and Image Processing 39(3), 1987.
+#   [doi:10.1016/S0734-189X(87)80186-X](https://doi.org/10.1016/S0734-189X(87)80186-X)
+# * ITU-R Recommendation BT.601 (the luma weights 0.299, 0.587, 0.114 and YCrCb).
+#   [itu.int/rec/R-REC-BT.601](https://www.itu.int/rec/R-REC-BT.601)
+# * *Image Denoising*, the Pix2Pix + WGAN-GP low-light report (unpublished student project
+#   report, one of the five reports this course reproduces): its x4 augmentation, and the
+#   augment-then-split order of section 4.
+# * *Low-light Image Enhancement*, the slides report (unpublished project slides): the move from
+#   RGB to YCrCb of section 2.
+# * *Pix2Pix based Image Enhancement*, the phone-to-DSLR report (unpublished project report):
+#   the contrast stretch (10 / 240) of section 7.

@@ -40,8 +40,8 @@ import importlib
 import subprocess
 import sys
 
-# Where Colab installs the course from; lowlight_utils/colab.py is the one place that says so,
-# and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
+# Where Colab installs the course from: lowlight_utils/colab/source.py is the one place that
+# says so, and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
 COURSE_SOURCE = "git+https://github.com/lowlight-course/lowlight-gan-course@main"
 
 if "google.colab" in sys.modules:
@@ -362,6 +362,104 @@ from lowlight_utils.zoo import export_model
 exported = export_model(result.best_model, "pix2pix-bce", PROFILE, notebook="02_pix2pix_bce")
 
 # %% [markdown]
+# ## Exercises
+#
+# Each exercise changes one thing and measures what it does. Try it in a new cell first; the
+# worked solution follows each one (collapsed on the course site). The ones that train use
+# **brief runs**: 60 generator steps from the same seed and the same batches (a couple of
+# steps in a smoke run), about half a minute on a 2-core CPU in the quick profile, so they
+# compare recipes at equal, small budgets rather than reproduce the full training above.
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 1: drop the L1 term.** Train the profile's Pix2Pix briefly as it is, and again
+# with `l1_weight=0` (the generator is then taught by the discriminator alone). Score both
+# on the test images.
+
+# %% tags=["solution"]
+from lowlight_utils.config import cap_steps
+from lowlight_utils.data import make_dataset
+
+BRIEF_STEPS = cap_steps(60)
+
+
+def brief_pix2pix(**overrides):
+    """Train a fresh Pix2Pix for BRIEF_STEPS steps (same seed, same batches), score it."""
+    keras.utils.set_random_seed(0)
+    m = pix2pix.build(PROFILE, **overrides)
+    ds = make_dataset(data.splits.train, crop=PROFILE.crop, batch_size=PROFILE.batch_size,
+                      augment=True, shuffle=True, cache=True, repeat=True)
+    hist = m.fit(ds, steps_per_epoch=BRIEF_STEPS, epochs=1, verbose=0).history
+    outs = [enhance_image(m, lo) for lo in lows]
+    return outs, float(np.mean([psnr(o, hi) for o, hi in zip(outs, highs, strict=True)])), hist
+
+
+t0 = time.perf_counter()
+ex_runs = {"BCE + 100 x L1": brief_pix2pix(),
+           "BCE only (l1_weight=0)": brief_pix2pix(l1_weight=0.0)}
+for name, (_, p, hist) in ex_runs.items():
+    print(f"{name:24s} test PSNR {p:6.2f} dB after {BRIEF_STEPS} steps; last d_loss "
+          f"{hist['d_loss'][-1]:.3f}, g_gan {hist['g_gan'][-1]:.3f}")
+print(f"({time.perf_counter() - t0:.0f} s)")
+show_grid([[lows[0], *(outs[0] for outs, _, _ in ex_runs.values()), highs[0]]],
+          titles=["input", *ex_runs, "reference"])
+plt.show()
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_02_1
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 2: drop the GAN term.** Now the other way: `gan_weight=0` leaves a U-Net trained
+# on L1 alone (the discriminator still trains, but the generator ignores it). Compare with the
+# brief BCE + L1 run of exercise 1, same steps and batches.
+
+# %% tags=["solution"]
+ex_runs["L1 only (gan_weight=0)"] = brief_pix2pix(gan_weight=0.0)
+for name in ("BCE + 100 x L1", "L1 only (gan_weight=0)"):
+    print(f"{name:24s} test PSNR {ex_runs[name][1]:6.2f} dB")
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_02_2
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 3: test-time dropout, averaged.** Section 6 showed that `training=True` gives a
+# different output on every call. Average eight such outputs of the trained model for the
+# first test image and score the average, next to one draw and the deterministic output.
+
+# %% tags=["solution"]
+ex_draws = [np.clip(best(x, training=True).numpy()[0, :h, :w], 0, 1) for _ in range(8)]
+print(f"one draw (training=True):       {psnr(ex_draws[0], highs[0]):.2f} dB")
+print(f"mean of 8 draws:                {psnr(np.mean(ex_draws, axis=0), highs[0]):.2f} dB")
+print(f"deterministic (training=False): {psnr(outputs[0], highs[0]):.2f} dB")
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_02_3
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 4: enhance at half resolution.** Halve each test image (`tf.image.resize` with
+# antialiasing), enhance it, resize the output back to full size, and score it against the
+# full-size reference. What does it cost in PSNR, and what does it save in time?
+
+# %% tags=["solution"]
+import tensorflow as tf
+
+
+def half_res(img):
+    small = tf.image.resize(img, (img.shape[0] // 2, img.shape[1] // 2), antialias=True)
+    out = enhance_image(best, np.clip(small.numpy(), 0, 1))
+    return np.clip(tf.image.resize(out, img.shape[:2]).numpy(), 0, 1)
+
+
+t0 = time.perf_counter()
+ex_half = [half_res(lo) for lo in lows]
+half_seconds = (time.perf_counter() - t0) / len(lows)
+for name, outs, secs in (("full", outputs, seconds), ("half", ex_half, half_seconds)):
+    mean_psnr = np.mean([psnr(o, hi) for o, hi in zip(outs, highs, strict=True)])
+    print(f"{name} resolution: {mean_psnr:.2f} dB, {secs:.2f} s per image")
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_02_4
+
+# %% [markdown]
 # ## 9. What this notebook claims
 #
 # The report's U-Net and both PatchGANs have the stated sizes, training resumed instead of
@@ -388,3 +486,30 @@ else:
 assert exported.is_file()
 print(f"pix2pix {ours:.2f} dB on the test split: above identity "
       f"({scores['identity'].means['psnr']:.2f}) and CLAHE ({scores['clahe'].means['psnr']:.2f})")
+
+# %% [markdown]
+# ## References
+#
+# * P. Isola, J.-Y. Zhu, T. Zhou, A. A. Efros. *Image-to-Image Translation with Conditional
+#   Adversarial Networks* (pix2pix: conditional GAN + L1, the 70x70 PatchGAN, dropout as noise).
+#   CVPR 2017. [arXiv:1611.07004](https://arxiv.org/abs/1611.07004)
+# * C. Li, M. Wand. *Precomputed Real-Time Texture Synthesis with Markovian Generative
+#   Adversarial Networks* (the patch discriminator PatchGAN builds on). ECCV 2016.
+#   [arXiv:1604.04382](https://arxiv.org/abs/1604.04382)
+# * O. Ronneberger, P. Fischer, T. Brox. *U-Net: Convolutional Networks for Biomedical Image
+#   Segmentation* (the encoder-decoder with skip connections). MICCAI 2015.
+#   [arXiv:1505.04597](https://arxiv.org/abs/1505.04597)
+# * I. Goodfellow et al. *Generative Adversarial Nets* (the minimax and non-saturating losses).
+#   NeurIPS 2014. [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
+# * S. Ioffe, C. Szegedy. *Batch Normalization*. ICML 2015.
+#   [arXiv:1502.03167](https://arxiv.org/abs/1502.03167)
+# * D. Ulyanov, A. Vedaldi, V. Lempitsky. *Instance Normalization: The Missing Ingredient for
+#   Fast Stylization* (the quick profile's normalisation). 2016.
+#   [arXiv:1607.08022](https://arxiv.org/abs/1607.08022)
+# * *Image Denoising*, the Pix2Pix + WGAN-GP low-light report (unpublished student project
+#   report, one of the five reports this course reproduces): the 54,429,315-parameter U-Net and
+#   its critic.
+# * *Image Denoising Using A Generative Adversarial Network*, the Pix2Pix SIDD denoising report
+#   (unpublished project report): BCE + 100 x L1 and the best-PSNR checkpoint.
+# * *Low-light Image Enhancement*, the slides report (unpublished project slides): the small
+#   U-Net and `MAE + 0.01 x GAN` of section 8.

@@ -41,8 +41,8 @@ import importlib
 import subprocess
 import sys
 
-# Where Colab installs the course from; lowlight_utils/colab.py is the one place that says so,
-# and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
+# Where Colab installs the course from: lowlight_utils/colab/source.py is the one place that
+# says so, and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
 COURSE_SOURCE = "git+https://github.com/lowlight-course/lowlight-gan-course@main"
 
 if "google.colab" in sys.modules:
@@ -411,6 +411,87 @@ exported = export_model(wgan_run.best_model, "pix2pix-wgan-gp", PROFILE,
                         notebook="03_pix2pix_wgan_gp")
 
 # %% [markdown]
+# ## Exercises
+#
+# Each exercise changes one thing and measures what it does. Try it in a new cell first; the
+# worked solution follows each one (collapsed on the course site). This notebook's training
+# already takes most of its time budget, so the exercises are cheap on purpose: the first two
+# need no training at all, the third trains for 2 x 5 generator steps (a couple of steps in a
+# smoke run).
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 1: write the gradient penalty yourself.** Write
+# `my_gradient_penalty(critic, condition, real, fake, alpha)`: interpolate
+# `x = alpha * real + (1 - alpha) * fake`, let the critic score `concat(condition, x)`,
+# average each sample's patch scores, take the gradient with respect to the concatenated
+# pair, its L2 norm per sample, and return `mean((norm - 1) ** 2)`. Then run
+# `check_gradient_penalty(my_gradient_penalty)`, which compares it with the course's on
+# random inputs and names the mistake if there is one.
+
+# %% tags=["solution"]
+from lowlight_utils.checks import check_gradient_penalty
+
+
+def my_gradient_penalty(critic, condition, real, fake, alpha, square_root=True):
+    pair = tf.concat([condition, alpha * real + (1.0 - alpha) * fake], axis=-1)
+    with tf.GradientTape() as tape:
+        tape.watch(pair)
+        scores = critic(pair, training=True)
+        per_sample = tf.reduce_mean(tf.reshape(scores, [tf.shape(scores)[0], -1]), axis=1)
+    grads = tape.gradient(per_sample, pair)
+    norm = tf.reduce_sum(tf.square(grads), axis=[1, 2, 3])
+    if square_root:
+        norm = tf.sqrt(norm + 1e-12)
+    return tf.reduce_mean(tf.square(norm - 1.0))
+
+
+print(check_gradient_penalty(my_gradient_penalty))
+# what the checker says about a classic slip, the squared norm without its square root:
+print(check_gradient_penalty(lambda *args: my_gradient_penalty(*args, square_root=False)))
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_03_1
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 2: penalise the sum, as the report's code does.** Section 2 computed the penalty
+# of an untrained critic on one test pair with the course's `reduce="mean"`. Compute the
+# gradient norms at alpha = 0.5 and the penalty again with `reduce="sum"` (the gradient of
+# the whole patch map), for the same critic and the same pair.
+
+# %% tags=["solution"]
+ex_alpha = tf.fill([1, 1, 1, 1], 0.5)
+for reduce in ("mean", "sum"):
+    n = gradient_norms(critic, low, high, low, [0.5], reduce=reduce)[0, 0]
+    gp = float(gradient_penalty(critic, low, high, low, alpha=ex_alpha, reduce=reduce))
+    print(f"reduce={reduce:4s}: gradient norm {n:10.4f}, penalty {gp:12.4f}")
+print(f"the critic outputs {int(np.prod(critic(tf.concat([low, high], -1)).shape[1:3]))} "
+      "patch scores for this image")
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_03_2
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 3: `n_critic = 1`.** Build the profile's WGAN-GP with `n_critic=1` and time it
+# per generator step, as section 5 did for `n_critic = 5`: 2 epochs of 5 steps, the first of
+# which traces the step into a graph, so only the second counts.
+
+# %% tags=["solution"]
+from lowlight_utils.config import cap_steps
+
+EX_STEPS = cap_steps(5)
+keras.utils.set_random_seed(0)
+ex_model = wgan.build(PROFILE, steps_per_epoch=EX_STEPS, n_critic=1)
+ex_timer = epoch_timer()
+ex_model.fit(train_data(ex_model.batches_per_step), steps_per_epoch=EX_STEPS, epochs=2,
+             callbacks=[ex_timer], verbose=0)
+ex_ms = 1000 * ex_timer.seconds[-1] / EX_STEPS
+print(f"n_critic=1: {ex_ms:.0f} ms per generator step;  n_critic=5 (section 5): {wgan_ms:.0f} "
+      f"ms;  BCE (section 6): {bce_ms:.0f} ms")
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_03_3
+
+# %% [markdown]
 # ## 9. Checks
 #
 # In a smoke run (`LOWLIGHT_SMOKE=1`: two training steps) the models have not learned
@@ -438,3 +519,23 @@ for name in ("Pix2Pix BCE", "Pix2Pix WGAN-GP"):
 assert same_start and all(same_start)  # both generators started from the same weights
 assert exported.is_file()
 print("checks passed")
+
+# %% [markdown]
+# ## References
+#
+# * M. Arjovsky, S. Chintala, L. Bottou. *Wasserstein Generative Adversarial Networks* (the
+#   critic, the Wasserstein-1 distance, weight clipping). ICML 2017.
+#   [arXiv:1701.07875](https://arxiv.org/abs/1701.07875)
+# * I. Gulrajani, F. Ahmed, M. Arjovsky, V. Dumoulin, A. Courville. *Improved Training of
+#   Wasserstein GANs* (WGAN-GP: the gradient penalty on interpolates, n_critic = 5, no batch
+#   norm in the critic). NeurIPS 2017. [arXiv:1704.00028](https://arxiv.org/abs/1704.00028)
+# * I. Goodfellow et al. *Generative Adversarial Nets* (the minimax and non-saturating losses).
+#   NeurIPS 2014. [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
+# * P. Isola, J.-Y. Zhu, T. Zhou, A. A. Efros. *Image-to-Image Translation with Conditional
+#   Adversarial Networks* (pix2pix: conditional GAN + L1, the 70x70 PatchGAN, dropout as noise).
+#   CVPR 2017. [arXiv:1611.07004](https://arxiv.org/abs/1611.07004)
+# * *Image Denoising*, the Pix2Pix + WGAN-GP low-light report (unpublished student project
+#   report, one of the five reports this course reproduces): the critic, the losses, the
+#   optimisers and schedules, and its 21.4 dB.
+# * *Pix2Pix based Image Enhancement*, the phone-to-DSLR report (unpublished project report):
+#   the Wasserstein loss with weight clipping.

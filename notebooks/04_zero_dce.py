@@ -39,8 +39,8 @@ import importlib
 import subprocess
 import sys
 
-# Where Colab installs the course from; lowlight_utils/colab.py is the one place that says so,
-# and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
+# Where Colab installs the course from: lowlight_utils/colab/source.py is the one place that
+# says so, and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
 COURSE_SOURCE = "git+https://github.com/lowlight-course/lowlight-gan-course@main"
 
 if "google.colab" in sys.modules:
@@ -377,7 +377,8 @@ plt.show()
 # the report's setup trains with. To stay within minutes on a CPU these runs are **tiny**:
 # in the quick profile 30 steps of batch 4 on 64-pixel crops each (the full profile uses
 # 2,000 steps), all from the same seed and on the same batches (a fresh seeded pipeline per
-# run), so they show what breaks first, not converged results. Each is scored on two test images (the first and the middle one of the test split).
+# run), so they show what breaks first, not converged results. Each is scored on two test
+# images (the first and the middle one of the test split).
 
 # %%
 from lowlight_utils.metrics import psnr
@@ -550,6 +551,72 @@ seconds_pp = time_enhance(plus_model, big, repeats=5)
 print(f"Zero-DCE++ 1200x900: {1 / seconds_pp:5.1f} images/s")
 
 # %% [markdown]
+# ## Exercises
+#
+# Each exercise changes one thing and measures what it does. Try it in a new cell first; the
+# worked solution follows each one (collapsed on the course site). The training ones reuse
+# the ablation's `brief_run` (30 steps of batch 4 on 64-pixel crops in the quick profile, a
+# couple of steps in a smoke run, same seed and batches) and compare with its "all four
+# losses" row, so each costs a few seconds.
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 1: write the exposure loss yourself.** Write `my_exposure_loss(enhanced)` for a
+# batch `(N, H, W, 3)`: average the three channels, take the mean of every non-overlapping
+# 16x16 block, and return the mean of `(block mean - 0.6) ** 2`. Check it with
+# `check_exposure_loss`, which compares it with the course's on random images and names the
+# mistake if there is one.
+
+# %% tags=["solution"]
+from lowlight_utils.checks import check_exposure_loss
+
+
+def my_exposure_loss(enhanced, channel_axis=-1):
+    grey = tf.reduce_mean(enhanced, axis=channel_axis, keepdims=True)
+    blocks = tf.nn.avg_pool2d(grey, ksize=16, strides=16, padding="VALID")
+    return tf.reduce_mean(tf.square(blocks - 0.6))
+
+
+print(check_exposure_loss(my_exposure_loss))
+# the same with the channel mean taken over the wrong axis (the width):
+print(check_exposure_loss(lambda x: my_exposure_loss(x, channel_axis=2)))
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_04_1
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 2: aim lower.** The exposure loss pulls every 16x16 block towards E = 0.6.
+# Train a brief run with `exposure_target=0.4` and compare its brightness and PSNR on the
+# probe images with the ablation's "all four losses" run (E = 0.6). The references' mean
+# brightness is printed too.
+
+# %% tags=["solution"]
+ex_outs, ex_scores = score(brief_run(exposure_target=0.4))
+ref_brightness = np.mean([hi.mean() for _, hi in probe])
+for name, s in (("E = 0.6 (all four losses)", ablation["all four losses"][1]),
+                ("E = 0.4", ex_scores)):
+    print(f"{name:26s} brightness {s['brightness']:.3f}, PSNR {s['PSNR']:.2f} dB")
+print(f"{'references':26s} brightness {ref_brightness:.3f}")
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_04_2
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 3: the paper's learning rate.** The quick profile trains with Adam at 1e-3; the
+# paper used 1e-4. Train a brief run with `learning_rate=1e-4` and compare it with the
+# "all four losses" run.
+
+# %% tags=["solution"]
+ex_lr_outs, ex_lr = score(brief_run(learning_rate=1e-4))
+for name, s in (("learning rate 1e-3", ablation["all four losses"][1]),
+                ("learning rate 1e-4", ex_lr)):
+    print(f"{name:20s} brightness {s['brightness']:.3f}, PSNR {s['PSNR']:.2f} dB, "
+          f"curve TV {s['curve TV']:.6f}")
+print(f"{'low input':20s} brightness {np.mean([lo.mean() for lo, _ in probe]):.3f}")
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_04_3
+
+# %% [markdown]
 # ## 11. Checks
 #
 # What this notebook claims, asserted: the paper's parameter counts, the ~11x normalisation
@@ -590,3 +657,22 @@ else:
     assert zdce_psnr >= identity_psnr + 4.0
     assert plus_scores.means["psnr"] > identity_psnr + 2.0
 assert all(path.is_file() for path in exports)
+
+# %% [markdown]
+# ## References
+#
+# * C. Guo, C. Li, J. Guo, C. C. Loy, J. Hou, S. Kwong, R. Cong. *Zero-Reference Deep Curve
+#   Estimation for Low-Light Image Enhancement* (Zero-DCE: the curve, DCE-Net, the four losses,
+#   the loss ablation). CVPR 2020. [arXiv:2001.06826](https://arxiv.org/abs/2001.06826);
+#   official code: [github.com/Li-Chongyi/Zero-DCE](https://github.com/Li-Chongyi/Zero-DCE)
+# * C. Li, C. Guo, C. C. Loy. *Learning to Enhance Low-Light Image via Zero-Reference Deep Curve
+#   Estimation* (Zero-DCE++). IEEE TPAMI 2021.
+#   [arXiv:2103.00860](https://arxiv.org/abs/2103.00860)
+# * *Zero-DCE for low-light image enhancement*, the Keras code example whose smoothness
+#   normalisation section 4 examines.
+#   [keras.io/examples/vision/zero_dce](https://keras.io/examples/vision/zero_dce/)
+# * C. Wei, W. Wang, W. Yang, J. Liu. *Deep Retinex Decomposition for Low-Light Enhancement*
+#   (the LOL data set, and RetinexNet). BMVC 2018.
+#   [arXiv:1808.04560](https://arxiv.org/abs/1808.04560)
+# * *Project: Image Denoising*, the Zero-DCE low-light report (unpublished student project
+#   report): the setup reproduced here and its 28.21 dB.

@@ -41,8 +41,8 @@ import importlib
 import subprocess
 import sys
 
-# Where Colab installs the course from; lowlight_utils/colab.py is the one place that says so,
-# and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
+# Where Colab installs the course from: lowlight_utils/colab/source.py is the one place that
+# says so, and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
 COURSE_SOURCE = "git+https://github.com/lowlight-course/lowlight-gan-course@main"
 
 if "google.colab" in sys.modules:
@@ -302,6 +302,14 @@ show_grid(show, titles=["low (x4)"] + [k for k in labels if k != "identity"] + [
 plt.show()
 
 # %% [markdown]
+# **Before ranking the two GANs against each other:** they were not trained on the same
+# budget. Each follows its own report's schedule: in the quick profile notebook 02 trains
+# Pix2Pix BCE for 20 epochs of 20 generator steps, notebook 03 trains WGAN-GP for 10 epochs
+# of 20 (each notebook prints its budget as it trains). A gap between the two rows above
+# mixes the method with the length of training; notebook 03 compares them fairly, with the
+# same generator updates, data and initial weights.
+
+# %% [markdown]
 # ## 5. Two pitfalls that need a trained model
 #
 # **Scoring on training images.** The same models on the images they were trained on (the
@@ -415,6 +423,129 @@ lines += [f"| {r['method']} | {r['psnr']:.2f} | {r['ssim']:.4f} | {r['uqi']:.4f}
 print(f"wrote {out_dir / 'results.csv'} and {out_dir / 'results.md'}")
 
 # %% [markdown]
+# ## Exercises
+#
+# Each exercise changes one thing and measures what it does. Try it in a new cell first; the
+# worked solution follows each one (collapsed on the course site). None of them trains; all
+# reuse the outputs of section 4.
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 1: write PSNR yourself.** Write `my_psnr(pred, ref)` for images in [0, 1]
+# from the definition in section 1, and check it with `check_psnr`, which compares it with
+# the course's on random images and names the mistake if there is one. Then pass the
+# checker a PSNR with the classic mistake of section 3, a peak of 255 on [0, 1] data.
+
+# %% tags=["solution"]
+from lowlight_utils.checks import check_psnr
+
+
+def my_psnr(pred, ref, peak=1.0):
+    mse = np.mean((np.asarray(pred, np.float64) - np.asarray(ref, np.float64)) ** 2)
+    return 10 * np.log10(peak ** 2 / mse)
+
+
+print(check_psnr(my_psnr))
+print(check_psnr(lambda pred, ref: my_psnr(pred, ref, peak=255.0)))
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_05_1
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 2: does the SSIM variant change the ranking?** Rank the methods of section 4 by
+# the course's SSIM and by scikit-image's default SSIM (7x7 uniform window), and list where
+# the two orders differ.
+
+# %% tags=["solution"]
+ex_ssim = {label: (scores[label].means["ssim"], mean(
+    lambda p, r: structural_similarity(r, p, data_range=1.0, channel_axis=-1), outs))
+    for label, outs in outputs.items()}
+ex_rank_course = sorted(ex_ssim, key=lambda k: -ex_ssim[k][0])
+ex_rank_default = sorted(ex_ssim, key=lambda k: -ex_ssim[k][1])
+for i, (a, b) in enumerate(zip(ex_rank_course, ex_rank_default, strict=True), 1):
+    print(f"{i}. {a:17s} {ex_ssim[a][0]:.4f}   | {b:17s} {ex_ssim[b][1]:.4f}"
+          f"{'' if a == b else '   <- differs'}")
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_05_2
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 3: score at 256x256.** Section 3 showed that resizing to 256x256 before scoring
+# raises the gamma output's PSNR. Does it raise every method's by the same amount? Compute
+# each method's PSNR gain from resizing.
+
+# %% tags=["solution"]
+ex_gain = {label: mean(lambda p, r: psnr(to256(p), to256(r)), outs) - scores[label].means["psnr"]
+           for label, outs in outputs.items()}
+for label, g in sorted(ex_gain.items(), key=lambda kv: kv[1]):
+    print(f"{label:17s} {scores[label].means['psnr']:6.2f} dB at native size, {g:+.2f} dB "
+          "at 256x256")
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_05_3
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 4: how far apart are the top two?** The table shows means. For the two methods
+# with the highest mean PSNR, print their per-image PSNRs and count on how many test images
+# the first beats the second.
+
+# %% tags=["solution"]
+ex_top = sorted(scores, key=lambda k: -scores[k].means["psnr"])[:2]
+ex_per_image = {k: [row["psnr"] for row in scores[k].rows] for k in ex_top}
+for k in ex_top:
+    print(f"{k:17s} mean {scores[k].means['psnr']:6.2f} dB; per image "
+          + " ".join(f"{v:5.2f}" for v in ex_per_image[k]))
+ex_wins = sum(a > b for a, b in zip(*ex_per_image.values(), strict=True))
+print(f"{ex_top[0]} beats {ex_top[1]} on {ex_wins} of {len(ex_per_image[ex_top[0]])} images")
+
+# %% [markdown] tags=["solution"]
+# SOLUTION_05_4
+
+# %% [markdown]
+# ## Your own photograph
+#
+# The test images are the course's. Try a dark photograph of your own: every trained model
+# of notebooks 02-04 and every classical baseline enhance it **at its full resolution**
+# (models run through `enhance_image`, which tiles photographs above 4 megapixels), side by
+# side. Locally, set `MY_PHOTO` to the file's path; on Colab, set `UPLOAD = True` and pick
+# the file when asked. With neither, the cell uses the first test image. The full-resolution
+# outputs are written as PNG files to a new folder under the runs root, which is printed, so
+# you can open them and zoom in; below them, a 1:1 crop from the middle of each shows the
+# pixels as they are.
+
+# %%
+import sys
+
+from lowlight_utils.data import save_image
+from lowlight_utils.plotting import show_labelled
+
+MY_PHOTO = None  # e.g. "~/Pictures/dark_kitchen.jpg"
+UPLOAD = False  # on Colab: True opens a file picker
+
+if UPLOAD and "google.colab" in sys.modules:
+    from google.colab import files
+
+    MY_PHOTO = next(iter(files.upload()))  # the uploaded file, saved in the working folder
+photo_path = Path(MY_PHOTO).expanduser() if MY_PHOTO else test_pairs[0].low
+photo = load_image(photo_path)  # a clear error names the file if it cannot be read
+mine = {"input": photo}
+for label, fn in enhancers.items():
+    if label != "identity":
+        mine[label] = np.clip(fn(photo), 0, 1)
+photo_dir = runs_dir() / "my_photo" / f"{Path(photo_path).stem}-{datetime.now():%Y%m%d-%H%M%S}"
+for label, img in mine.items():
+    save_image(photo_dir / f"{label.replace(' ', '_').replace('+', 'plus')}.png", img)
+print(f"{photo_path}: {photo.shape[1]}x{photo.shape[0]} pixels, enhanced by {len(mine) - 1} "
+      f"methods; full-resolution outputs in {photo_dir}")
+show_labelled(mine, columns=4, size=3.0)
+plt.show()
+ph, pw = photo.shape[:2]
+side = min(160, ph, pw)
+top, left = (ph - side) // 2, (pw - side) // 2
+show_labelled({label: img[top:top + side, left:left + side] for label, img in mine.items()},
+              columns=4, one_to_one=True)
+plt.show()
+
+# %% [markdown]
 # ## 9. Checks
 #
 # What the text above claims, asserted. In a smoke run (`LOWLIGHT_SMOKE=1`) the models were
@@ -448,3 +579,37 @@ else:
     assert closest.startswith("20 log10")  # the formula slip lands nearest to 28.21 dB
 assert (out_dir / "results.md").is_file()
 print("checks passed")
+
+# %% [markdown]
+# ## References
+#
+# * Z. Wang, A. C. Bovik, H. R. Sheikh, E. P. Simoncelli. *Image Quality Assessment: From Error
+#   Visibility to Structural Similarity* (SSIM). IEEE Transactions on Image Processing 13(4),
+#   2004. [doi:10.1109/TIP.2003.819861](https://doi.org/10.1109/TIP.2003.819861)
+# * Z. Wang, A. C. Bovik. *A Universal Image Quality Index* (UQI). IEEE Signal Processing
+#   Letters 9(3), 2002. [doi:10.1109/97.995823](https://doi.org/10.1109/97.995823)
+# * C. Wei, W. Wang, W. Yang, J. Liu. *Deep Retinex Decomposition for Low-Light Enhancement*
+#   (the LOL data set, and RetinexNet). BMVC 2018.
+#   [arXiv:1808.04560](https://arxiv.org/abs/1808.04560)
+# * Published LOL figures of section 7: Zero-DCE,
+#   [arXiv:2001.06826](https://arxiv.org/abs/2001.06826); EnlightenGAN (Y. Jiang et al.,
+#   *EnlightenGAN: Deep Light Enhancement without Paired Supervision*, IEEE TIP 2021),
+#   [arXiv:1906.06972](https://arxiv.org/abs/1906.06972); KinD (Y. Zhang, J. Zhang, X. Guo,
+#   *Kindling the Darkness: A Practical Low-light Image Enhancer*, ACM MM 2019),
+#   [arXiv:1905.04161](https://arxiv.org/abs/1905.04161); SNR-Aware (X. Xu, R. Wang, C.-W. Fu,
+#   J. Jia, *SNR-Aware Low-Light Image Enhancement*, CVPR 2022),
+#   [code](https://github.com/dvlab-research/SNR-Aware-Low-Light-Enhance); Retinexformer (Y. Cai
+#   et al., *Retinexformer: One-stage Retinex-based Transformer for Low-light Image
+#   Enhancement*, ICCV 2023), [arXiv:2303.06705](https://arxiv.org/abs/2303.06705).
+# * scikit-image's `structural_similarity` and TensorFlow's `tf.image.ssim`, the references of
+#   section 2:
+#   [scikit-image.org](https://scikit-image.org/docs/stable/api/skimage.metrics.html),
+#   [tensorflow.org](https://www.tensorflow.org/api_docs/python/tf/image/ssim)
+# * *Project: Image Denoising*, the Zero-DCE low-light report (unpublished student project
+#   report): its 28.21 dB, examined in section 6.
+# * *Pix2Pix based Image Enhancement*, the phone-to-DSLR report (unpublished project report):
+#   per-channel PSNR and UQI.
+# * *Image Denoising*, the Pix2Pix + WGAN-GP low-light report (unpublished student project
+#   report, one of the five reports this course reproduces) and *Image Denoising Using A
+#   Generative Adversarial Network*, the Pix2Pix SIDD denoising report (unpublished project
+#   report): their 21.4 dB and 23.86 dB.

@@ -12,6 +12,7 @@ import nbformat
 import pytest
 
 from lowlight_utils import colab
+from lowlight_utils.colab.cli import main as colab_main
 from lowlight_utils.config import RUNS_ENV, runs_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +25,7 @@ def test_every_setup_cell_and_badge_use_the_one_install_source(path):
     source, badges = colab.notebook_sources(path)
     assert source == colab.install_source(), (
         f"{path.name}: the first code cell must set COURSE_SOURCE = "
-        f'"{colab.install_source()}" (lowlight_utils/colab.py)')
+        f'"{colab.install_source()}" (lowlight_utils/colab/source.py)')
     assert badges == [colab.badge_url(path.with_suffix(".ipynb").name)], path.name
 
 
@@ -38,15 +39,16 @@ def test_the_install_source_is_a_pip_requirement_for_github():
 
 
 def test_one_command_points_a_fork_everywhere_and_keeps_the_pairs_in_sync(tmp_path, capsys):
-    (tmp_path / "lowlight_utils").mkdir()
-    shutil.copy(ROOT / "lowlight_utils" / "colab.py", tmp_path / "lowlight_utils" / "colab.py")
+    (tmp_path / "lowlight_utils" / "colab").mkdir(parents=True)
+    shutil.copy(ROOT / "lowlight_utils" / "colab" / "source.py",
+                tmp_path / "lowlight_utils" / "colab" / "source.py")
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks",
                     ignore=shutil.ignore_patterns("*.ipynb_checkpoints", "runs", "__pycache__"))
     fork, ref = "https://github.com/someone/my-course", "spring-2027"
-    assert colab.main(["--repo", fork, "--ref", ref, "--root", str(tmp_path)]) == 0
+    assert colab_main(["--repo", fork, "--ref", ref, "--root", str(tmp_path)]) == 0
     assert "now install from git+https://github.com/someone/my-course@spring-2027" in (
         capsys.readouterr().out)
-    module = runpy.run_path(str(tmp_path / "lowlight_utils" / "colab.py"))
+    module = runpy.run_path(str(tmp_path / "lowlight_utils" / "colab" / "source.py"))
     assert (module["REPO_URL"], module["REPO_REF"]) == (fork, ref)
     for script in sorted((tmp_path / "notebooks").glob("[0-9][0-9]_*.py")):
         nb_path = script.with_suffix(".ipynb")
@@ -67,7 +69,7 @@ def test_one_command_points_a_fork_everywhere_and_keeps_the_pairs_in_sync(tmp_pa
 
 
 def test_a_bad_fork_url_is_refused_before_anything_is_written(tmp_path, capsys):
-    assert colab.main(["--repo", "git@github.com:me/x", "--root", str(tmp_path)]) == 2
+    assert colab_main(["--repo", "git@github.com:me/x", "--root", str(tmp_path)]) == 2
     assert "GitHub repository URL" in capsys.readouterr().err
 
 

@@ -26,3 +26,39 @@ def test_update_readme_needs_markers(tmp_path):
     (tmp_path / "r.md").write_text("x")
     with pytest.raises(ValueError, match="results:start"):
         update_readme(readme, tmp_path / "r.md", "make course")
+
+
+def test_unclean_outputs_names_stderr_and_errors():
+    import nbformat
+
+    from lowlight_utils.course import unclean_outputs
+
+    out = nbformat.v4.new_output
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("text"),
+        nbformat.v4.new_code_cell("a", outputs=[out("stream", name="stdout", text="fine\n")]),
+        nbformat.v4.new_code_cell("b", outputs=[out("stream", name="stderr",
+                                                    text="I0000 oneDNN custom operations\nx")]),
+        nbformat.v4.new_code_cell("c", outputs=[out("error", ename="ValueError",
+                                                    evalue="bad", traceback=[])]),
+    ])
+    assert unclean_outputs(nb) == ["cell 1: stderr: I0000 oneDNN custom operations",
+                                   "cell 2: error: ValueError: bad"]
+
+
+def test_executed_copies_must_match_the_notebooks(tmp_path):
+    import nbformat
+
+    from lowlight_utils.course import executed_copies
+
+    source, executed = tmp_path / "01_x.ipynb", tmp_path / "executed"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), source)
+    with pytest.raises(ValueError, match="01_x.ipynb is missing"):
+        executed_copies([source], executed)
+    executed.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 2")]),
+                   executed / "01_x.ipynb")
+    with pytest.raises(ValueError, match="another version"):
+        executed_copies([source], executed)
+    nbformat.write(nbformat.read(source, as_version=4), executed / "01_x.ipynb")
+    assert executed_copies([source], executed) == [executed / "01_x.ipynb"]

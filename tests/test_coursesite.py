@@ -62,12 +62,16 @@ Nothing here goes to the site.
 """
 
 
-def png_output():
-    rng = np.random.default_rng(0)
+def png_output(seed=0, widget=False):
+    """A figure; with ``widget``, offered beside a slider panel's widget view."""
+    rng = np.random.default_rng(seed)
     buf = io.BytesIO()
     Image.fromarray(rng.integers(0, 256, (10, 14, 3), dtype=np.uint8)).save(buf, "PNG")
-    data = base64.b64encode(buf.getvalue()).decode()
-    return new_output("display_data", data={"image/png": data, "text/plain": "<Figure>"})
+    data = {"image/png": base64.b64encode(buf.getvalue()).decode(), "text/plain": "<Figure>"}
+    if widget:
+        data["application/vnd.jupyter.widget-view+json"] = {
+            "model_id": "0123abcd", "version_major": 2, "version_minor": 0}
+    return new_output("display_data", data=data)
 
 
 def executed_notebook(number: str, title: str):
@@ -78,6 +82,7 @@ def executed_notebook(number: str, title: str):
                  outputs=[new_output("stream", name="stdout", text="profile=quick\n")]),
         new_md("## A figure"),
         new_code("plot()", execution_count=2, outputs=[png_output()]),
+        new_code("explore()", execution_count=3, outputs=[png_output(1, widget=True)]),
         new_md("## Exercises\n\n**Exercise 1.** Drop the L1 term.",
                metadata={"tags": ["exercise"]}),
         new_code("solution_code_marker = 1", execution_count=3,
@@ -137,6 +142,7 @@ def test_build_site(course):
     assert "the goal sentence" in text
     assert "01 · First" in text and "pairs and splits, the first line" in text
     assert "02 · Second" in text and "a GAN, the second line" in text
+    assert text.count("1 exercise;") == 2 and "collapsed until you open it" in text
     assert "18.83" in text and "2120 ms/step" in text and "Nothing here" not in text
     # each notebook's student edition is a download from the index
     downloads = re.findall(r'href="(_downloads/[^"]+/0[12]_\w+\.ipynb)"', html)
@@ -156,7 +162,9 @@ def test_build_site(course):
     assert details and "solution_code_marker" in details.group(1)
     assert "solution output" in details.group(1) and "The PSNR falls" in details.group(1)
     assert "<details class=\"solution\" open" not in first
-    assert list((root / "site" / "_images").glob("*.png"))  # the figure was written out
+    # the figure and the slider panel's static fallback were written out and shown
+    assert len(list((root / "site" / "_images").glob("*.png"))) == 2
+    assert first.count("<img") >= 2 and "widget-view" not in first
     # a second build replaces the first; a folder that is not a site is refused
     build_site(paths, root / "site", root / "README.md")
     (root / "other").mkdir()
@@ -190,4 +198,34 @@ def test_built_site_passes_the_browser_check(course):
     build_site(paths, root / "site", root / "README.md", None, root / "student")
     report = check_site(root / "site")
     assert report.problems == [], str(report)
-    assert report.pages >= 3 and report.images >= 2 and report.internal_links > 10
+    assert report.pages >= 3 and report.images >= 4 and report.internal_links > 10
+
+
+def test_course_no_execute_builds_student_edition_and_site(course, capsys):
+    """`make site`: no execution; the executed copies must match the notebooks' code."""
+    from lowlight_utils.course import main
+
+    root, paths = course
+    notebooks = root / "notebooks"
+    for path in paths:  # the sources: same cells, outputs stripped
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        nbformat.write(nb, notebooks / path.name)
+    out = root / "build"
+    (out / "executed").mkdir(parents=True)
+    for path in paths:
+        (out / "executed" / path.name).write_bytes(path.read_bytes())
+    args = ["--notebooks", str(notebooks), "--out", str(out), "--no-execute", "--strict"]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert f"open {out / 'site' / 'index.html'}" in printed
+    assert sorted(p.name for p in (out / "student").iterdir()) == [p.name for p in paths]
+    assert (out / "site" / "02_second.html").is_file()
+    # a cell that wrote to stderr fails --strict, naming the notebook and the cell
+    nb = nbformat.read(out / "executed" / "02_second.ipynb", as_version=4)
+    nb.cells[1].outputs.append(new_output("stream", name="stderr", text="oneDNN is on\n"))
+    nbformat.write(nb, out / "executed" / "02_second.ipynb")
+    assert main(args) == 1
+    assert "02_second.ipynb cell 0: stderr: oneDNN is on" in capsys.readouterr().err

@@ -14,7 +14,6 @@ from conftest import write_rgb
 
 from lowlight_utils.data import load_image
 from lowlight_utils.inference import (
-    _enhancer,
     enhance_files,
     enhance_folder,
     enhance_image,
@@ -22,6 +21,7 @@ from lowlight_utils.inference import (
     probe_size_multiple,
     size_multiple,
 )
+from lowlight_utils.inference.images import _enhancer
 from lowlight_utils.pix2pix import unet_generator
 
 

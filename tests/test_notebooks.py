@@ -63,3 +63,48 @@ def test_every_code_cell_is_introduced(path):
         run = run + 1 if c.cell_type == "code" else 0
         runs.append(run)
     assert max(runs) <= 2, f"{path.name}: more than two code cells in a row without a word"
+
+
+def _tags(cell) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_exercises_each_have_a_worked_solution(path):
+    """3-5 exercises, each followed by a solution code cell and a solution markdown cell."""
+    cells = nbformat.read(path, as_version=4).cells
+    starts = [i for i, c in enumerate(cells) if "exercise" in _tags(c)]
+    assert 3 <= len(starts) <= 5, f"{path.name}: {len(starts)} exercises, want 3-5"
+    for i in starts:
+        assert cells[i].cell_type == "markdown", f"{path.name}: exercise cell {i} is not text"
+        code, words = cells[i + 1], cells[i + 2]
+        assert code.cell_type == "code" and "solution" in _tags(code), (
+            f"{path.name}: exercise cell {i} is not followed by a solution code cell")
+        assert words.cell_type == "markdown" and "solution" in _tags(words), (
+            f"{path.name}: solution cell {i + 1} has no explanation after it")
+        assert "SOLUTION_" not in words.source, f"{path.name}: placeholder left in cell {i + 2}"
+    solutions = [i for i, c in enumerate(cells) if "solution" in _tags(c)]
+    assert len(solutions) == 2 * len(starts), f"{path.name}: a solution without an exercise"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_cell_tags_survive_the_jupytext_pairing(path):
+    """The .py keeps the tags (jupytext.toml keeps `tags`), so editing it loses nothing."""
+    nb = nbformat.read(path, as_version=4)
+    py = jupytext.read(path.with_suffix(".py"))
+    assert [_tags(c) for c in nb.cells] == [_tags(c) for c in py.cells]
+    text = jupytext.writes(nb, fmt="py:percent")
+    assert [_tags(c) for c in jupytext.reads(text, fmt="py:percent").cells] == [
+        _tags(c) for c in nb.cells]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_ends_with_references_with_links(path):
+    cells = nbformat.read(path, as_version=4).cells
+    last = cells[-1]
+    assert last.cell_type == "markdown" and last.source.startswith("## References"), (
+        f"{path.name} must end with a References section")
+    links = re.findall(r"\]\((https?://[^)\s]+)\)", last.source)
+    assert len(links) >= 3, f"{path.name}: references need links (arXiv/DOI)"
+    assert all(re.match(r"https://(arxiv\.org/abs/\d{4}\.\d{4,5}|doi\.org/10\.)", u)
+               for u in links if "arxiv" in u or "doi.org" in u), links

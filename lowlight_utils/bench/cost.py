@@ -383,6 +383,29 @@ def format_table(rows: list[Row], markdown: bool = False) -> str:
     return "\n".join(lines)
 
 
+def header_line(name: str, rows: list[Row], n_train: int) -> str:
+    """The sentence a notebook's header cell states about its full-profile cost.
+
+    Built from the notebook's rows of :func:`cost_rows` (its total when it has several
+    runs); ``python -m lowlight_utils.bench cost --headers`` prints it for every notebook,
+    and a test checks that each header still says it.
+    """
+    command = f"`python -m lowlight_utils.bench cost --only {name}`"
+    mine = [r for r in rows if r.plan == name]
+    if not mine or mine[0].steps is None:
+        return f"**Full profile:** trains nothing ({command} says so)."
+    total = mine[-1]
+    fp32, mixed = (_fmt_minutes(total.minutes.get(g.label)) for g in GPUS[:2])
+    line = (f"**Full profile on a Colab T4:** about {fp32} in float32, {mixed} in mixed "
+            f"precision (estimates for LOL's {n_train} training pairs; {command} prints them with their "
+            "assumptions).")
+    if over_session(total):
+        line += (f" That is longer than a free Colab session ({SESSION_HOURS:g} h at most): "
+                 "keep the runs on Google Drive and run the notebook again in a new session "
+                 "to resume.")
+    return line
+
+
 def assumptions(n_train: int, data: str, measured: bool, repeats: int) -> str:
     """The assumptions every table is printed with."""
     lines = [
@@ -423,12 +446,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only", action="append", default=None, metavar="NAME",
                         help="a notebook (e.g. 03_pix2pix_wgan_gp) or preset name; repeatable")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument("--headers", action="store_true",
+                        help="print the cost sentence of each notebook's header cell (LOL "
+                        "steps, no CPU timing)")
 
 
 def run(args) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from lowlight_utils.presets import PRESETS
 
+    if args.headers:
+        n_train = lol_train_pairs()
+        rows = cost_rows([NOTEBOOKS[n](n_train) for n in NOTEBOOKS], measure=False)
+        for name in NOTEBOOKS:
+            print(f"{name}: {header_line(name, rows, n_train)}")
+        return 0
     if args.data == "lol":
         n_train, data = lol_train_pairs(), "LOL our485, 90/10 split"
     else:

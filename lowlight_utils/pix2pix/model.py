@@ -68,11 +68,16 @@ class Pix2Pix(keras.Model):
         gan_weight, l1_weight : float
             Generator loss = ``gan_weight * BCE + l1_weight * L1``. Pix2pix: 1 and 100;
             the slides report's ``MAE + 0.01 * GAN``: 0.01 and 1.
+
+        Under a mixed-float16 policy both optimizers are wrapped in a
+        ``keras.optimizers.LossScaleOptimizer`` (:func:`lowlight_utils.config.with_loss_scaling`).
         """
-        self.generator_optimizer = generator_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
-        self.discriminator_optimizer = discriminator_optimizer or keras.optimizers.Adam(
-            2e-4, beta_1=0.5
-        )
+        from ..config import with_loss_scaling
+
+        self.generator_optimizer = with_loss_scaling(
+            generator_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5), self.dtype_policy)
+        self.discriminator_optimizer = with_loss_scaling(
+            discriminator_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5), self.dtype_policy)
         self.gan_weight = float(gan_weight)
         self.l1_weight = float(l1_weight)
         # model.optimizer is the generator's, so callbacks that read it (TensorBoard's step,
@@ -111,8 +116,11 @@ class Pix2Pix(keras.Model):
             fake_logits = self.discriminator(tf.concat([low, fake], -1), training=True)
             d_loss = self.discriminator_loss(real_logits, fake_logits)
             g_loss, g_gan, g_l1 = self.generator_loss(fake_logits, fake, high)
-            # Gradients are summed over replicas; scale so that they average instead.
-            d_scaled, g_scaled = d_loss / replicas, g_loss / replicas
+            # Gradients are summed over replicas; scale so that they average instead. Under
+            # mixed float16, scale_loss multiplies by the loss scale (the optimizers divide the
+            # gradients by it again); under float32 it changes nothing.
+            d_scaled = self.discriminator_optimizer.scale_loss(d_loss / replicas)
+            g_scaled = self.generator_optimizer.scale_loss(g_loss / replicas)
         d_vars = self.discriminator.trainable_variables
         g_vars = self.generator.trainable_variables
         d_grads = d_tape.gradient(d_scaled, d_vars)

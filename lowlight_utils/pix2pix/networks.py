@@ -21,8 +21,8 @@ def _to_symmetric(name: str):
 
 
 def _to_unit(name: str):
-    """[-1, 1] -> [0, 1] as a layer."""
-    return layers.Rescaling(0.5, offset=0.5, name=name)
+    """[-1, 1] -> [0, 1] as a layer (the output: float32 under any policy)."""
+    return layers.Rescaling(0.5, offset=0.5, name=name, dtype="float32")
 
 
 def _input_shape(image_size: int | None, channels: int) -> tuple:
@@ -121,8 +121,10 @@ def unet_generator(
             x = layers.Dropout(dropout_rate, name=f"up{j + 1}_dropout")(x)
         x = layers.Concatenate(name=f"up{j + 1}_skip")([x, skip])
         x = layers.ReLU(name=f"up{j + 1}_relu")(x)
-    x = layers.Conv2DTranspose(channels, 4, 2, "same", kernel_initializer=_init(), name="output")(x)
-    x = layers.Activation("tanh", name="tanh")(x)
+    # the output layers compute in float32: float32 images under a mixed-float16 policy
+    x = layers.Conv2DTranspose(channels, 4, 2, "same", kernel_initializer=_init(), name="output",
+                               dtype="float32")(x)
+    x = layers.Activation("tanh", name="tanh", dtype="float32")(x)
     outputs = _to_unit("to_unit")(x)
     return keras.Model(inputs, outputs, name=name)
 
@@ -206,7 +208,8 @@ def patchgan_discriminator(
             elif norm == "layer":
                 x = layers.LayerNormalization(axis=[1, 2, 3], name=f"conv{i}_ln")(x)
             x = layers.LeakyReLU(0.2, name=f"conv{i}_lrelu")(x)
-        x = layers.Conv2D(1, 4, 1, "same", kernel_initializer=_init(), name="patch_logits")(x)
+        x = layers.Conv2D(1, 4, 1, "same", kernel_initializer=_init(), name="patch_logits",
+                          dtype="float32")(x)  # float32 logits under mixed float16
     else:
         x = _disc_block(x, f, 2, None, 1)
         x = _disc_block(x, 2 * f, 2, norm, 2)
@@ -214,7 +217,8 @@ def patchgan_discriminator(
         x = layers.ZeroPadding2D(1, name="pad4")(x)
         x = _disc_block(x, 8 * f, 1, norm, 4, padding="valid")
         x = layers.ZeroPadding2D(1, name="pad5")(x)
-        x = layers.Conv2D(1, 4, 1, "valid", kernel_initializer=_init(), name="patch_logits")(x)
+        x = layers.Conv2D(1, 4, 1, "valid", kernel_initializer=_init(), name="patch_logits",
+                          dtype="float32")(x)  # float32 logits under mixed float16
     return keras.Model(inputs, x, name=name or f"patchgan_{variant}")
 
 
@@ -255,8 +259,8 @@ def small_unet(
     x = layers.Add(name="skip2")([x, x2])
     x = layers.Conv2DTranspose(f1, 3, padding="same", activation="relu", name="tconv2")(x)
     x = layers.Add(name="skip1")([x, x1])
-    x = layers.Conv2DTranspose(channels, 3, padding="same", name="tconv3")(x)
-    outputs = layers.Activation("sigmoid", name="sigmoid")(x)
+    x = layers.Conv2DTranspose(channels, 3, padding="same", name="tconv3", dtype="float32")(x)
+    outputs = layers.Activation("sigmoid", name="sigmoid", dtype="float32")(x)
     return keras.Model(inputs, outputs, name=name)
 
 

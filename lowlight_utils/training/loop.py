@@ -121,6 +121,12 @@ def train(
     """
     import tensorflow as tf
 
+    from ..config import cap_epochs, cap_steps
+
+    # a smoke run ($LOWLIGHT_SMOKE) keeps every size but trains 1 epoch of 2 steps, validates 2
+    epochs, steps_per_epoch = cap_epochs(epochs), cap_steps(steps_per_epoch)
+    if val_ds is not None:
+        validation_steps = _validation_steps(val_ds, validation_steps)
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     strategy = strategy or tf.distribute.get_strategy()
@@ -148,6 +154,16 @@ def train(
     best = run_dir / BEST_MODEL
     return TrainResult(model, read_history(run_dir), run_dir, best if best.exists() else None,
                        guard.message, initial)
+
+
+def _validation_steps(val_ds, steps):
+    """``steps`` capped for a smoke run, never beyond a finite dataset's length."""
+    from ..config import cap_steps, is_smoke
+
+    if not is_smoke() or steps is not None:
+        return cap_steps(steps)
+    size = int(val_ds.cardinality()) if hasattr(val_ds, "cardinality") else -1
+    return cap_steps(None) if size < 0 else min(cap_steps(None), size)  # < 0: unknown or inf
 
 
 def _make_model(method_or_model, profile, build_kwargs: dict):
@@ -229,9 +245,10 @@ def fit_method(
     """
     import tensorflow as tf
 
-    from ..config import Profile, get_profile
+    from ..config import Profile, apply_precision, get_profile
     from ..data import course_splits
 
+    apply_precision()  # $LOWLIGHT_PRECISION: mixed float16 on a GPU, float32 on a CPU
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
     if sizes_from_method:
         prof = method_profile(method, prof)

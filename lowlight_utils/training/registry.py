@@ -52,12 +52,19 @@ def method_profile(method: str, profile):
 
     A method module's ``PROFILE_SETTINGS[profile.name]`` may set ``crop``, ``batch_size``,
     ``steps_per_epoch`` and ``epochs`` (Zero-DCE trains on smaller crops in larger batches
-    than the GANs); the rest of the profile is kept.
+    than the GANs); the rest of the profile is kept. A smoke run (``$LOWLIGHT_SMOKE``) caps
+    the epochs and steps again (:func:`lowlight_utils.config.smoke_capped`).
     """
-    return dataclasses.replace(profile, **get_method(method).training_sizes(profile.name))
+    from ..config import smoke_capped
+
+    return smoke_capped(
+        dataclasses.replace(profile, **get_method(method).training_sizes(profile.name)))
 
 
 def default_epochs(method: str, profile) -> int:
     """Epochs of a method in a profile: ``PROFILE_SETTINGS[profile]["epochs"]`` of the
-    method's module if it sets one, else the profile's."""
-    return int(get_method(method).training_sizes(profile.name).get("epochs", profile.epochs))
+    method's module if it sets one, else the profile's; at most one in a smoke run."""
+    from ..config import cap_epochs
+
+    return cap_epochs(
+        int(get_method(method).training_sizes(profile.name).get("epochs", profile.epochs)))

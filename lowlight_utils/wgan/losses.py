@@ -7,7 +7,7 @@ import tensorflow as tf
 
 
 def gradient_penalty(critic, condition, real, fake, wrt: str = "pair", alpha=None,
-                     reduce: str = "mean", epsilon: float = 1e-12):
+                     reduce: str = "mean", epsilon: float = 1e-12, loss_scale=None):
     """WGAN-GP penalty on interpolates between real and generated pairs.
 
     With ``alpha ~ U(0, 1)`` drawn per sample, ``x = alpha * real + (1 - alpha) * fake``; the
@@ -33,11 +33,16 @@ def gradient_penalty(critic, condition, real, fake, wrt: str = "pair", alpha=Non
     reduce : {"mean", "sum"}
         How a sample's patch scores become the scalar whose gradient is penalised.
     epsilon : float
+    loss_scale : float or tf.Variable, optional
+        Under mixed float16, the critic optimizer's loss scale
+        (:func:`lowlight_utils.config.loss_scale`): the patch scores are multiplied by it
+        before the inner gradient is taken, and the gradient divided by it after, so that
+        small gradients do not underflow in the critic's float16 layers. ``None``: no scaling.
 
     Returns
     -------
     tf.Tensor
-        Scalar penalty.
+        Scalar penalty (float32).
     """
     if wrt not in ("pair", "image"):
         raise ValueError(f"wrt must be 'pair' or 'image', got {wrt!r}")
@@ -59,7 +64,12 @@ def gradient_penalty(critic, condition, real, fake, wrt: str = "pair", alpha=Non
         per_sample = tf.reshape(scores, [tf.shape(scores)[0], -1])
         per_sample = (tf.reduce_mean(per_sample, axis=1) if reduce == "mean"
                       else tf.reduce_sum(per_sample, axis=1))
-    grads = tape.gradient(per_sample, watched)
+        per_sample = tf.cast(per_sample, tf.float32)
+        if loss_scale is not None:
+            per_sample = per_sample * tf.cast(loss_scale, tf.float32)
+    grads = tf.cast(tape.gradient(per_sample, watched), tf.float32)
+    if loss_scale is not None:
+        grads = grads / tf.cast(loss_scale, tf.float32)
     norm = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]) + epsilon)
     return tf.reduce_mean(tf.square(norm - 1.0))
 

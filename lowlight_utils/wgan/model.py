@@ -9,6 +9,10 @@ from ..pix2pix.model import generator_test_step, record_train_step
 from ..pix2pix.networks import _stride_of
 from .losses import color_loss, gradient_penalty
 
+#: Under mixed float16, the most the gradient penalty's inner gradient is scaled by
+#: (see ``WGANGP._critic_update``): enough to lift float16 gradients out of underflow.
+GP_INNER_SCALE = 256.0
+
 
 @keras.saving.register_keras_serializable(package="lowlight_utils")
 class WGANGP(keras.Model):
@@ -68,10 +72,14 @@ class WGANGP(keras.Model):
         return self.generator(inputs, training=training)
 
     def compile(self, generator_optimizer=None, critic_optimizer=None, **kwargs):
-        """Set the two optimisers (default: the report's Adam(1.2e-4, 0.5) and SGD(1e-4))."""
-        self.generator_optimizer = generator_optimizer or keras.optimizers.Adam(
-            1.2e-4, beta_1=0.5, clipnorm=1.0)
-        self.critic_optimizer = critic_optimizer or keras.optimizers.SGD(1e-4, clipnorm=1.0)
+        """Set the two optimisers (default: the report's Adam(1.2e-4, 0.5) and SGD(1e-4)),
+        each wrapped in a ``LossScaleOptimizer`` under mixed float16."""
+        from ..config import with_loss_scaling
+
+        self.generator_optimizer = with_loss_scaling(generator_optimizer or keras.optimizers.Adam(
+            1.2e-4, beta_1=0.5, clipnorm=1.0), self.dtype_policy)
+        self.critic_optimizer = with_loss_scaling(
+            critic_optimizer or keras.optimizers.SGD(1e-4, clipnorm=1.0), self.dtype_policy)
         super().compile(optimizer=self.generator_optimizer, **kwargs)
         self.generator_optimizer.build(self.generator.trainable_variables)
         self.critic_optimizer.build(self.critic.trainable_variables)
@@ -81,16 +89,27 @@ class WGANGP(keras.Model):
         return list(self.trackers.values())
 
     def _critic_update(self, low, high):
+        from ..config import loss_scale
+
         fake = self.generator(low, training=True)
         with tf.GradientTape() as tape:
             real_score = tf.reduce_mean(self.critic(tf.concat([low, high], -1), training=True))
             fake_score = tf.reduce_mean(self.critic(tf.concat([low, fake], -1), training=True))
             wasserstein = real_score - fake_score
+            # The penalty's inner gradient (critic score -> input) runs through the critic's
+            # float16 layers under mixed precision: scale it too, but by at most
+            # GP_INNER_SCALE: at the optimizer's initial 2**15 it overflows float16, and an
+            # infinite penalty would be logged and stop training (NaN guard).
+            scale = loss_scale(self.critic_optimizer)
             gp = (gradient_penalty(self.critic, low, high, fake, wrt=self.gp_wrt,
-                                   reduce=self.gp_reduce)
+                                   reduce=self.gp_reduce,
+                                   loss_scale=None if scale is None else tf.minimum(
+                                       tf.cast(scale, tf.float32), GP_INNER_SCALE))
                   if self.gp_weight > 0 else tf.constant(0.0))
             loss = -wasserstein + self.gp_weight * gp
-            scaled = loss / tf.distribute.get_strategy().num_replicas_in_sync
+            # scale_loss: times the loss scale under mixed float16, unchanged under float32
+            scaled = self.critic_optimizer.scale_loss(
+                loss / tf.distribute.get_strategy().num_replicas_in_sync)
         variables = self.critic.trainable_variables
         grads = tape.gradient(scaled, variables)
         self.critic_optimizer.apply_gradients(zip(grads, variables, strict=True))
@@ -113,7 +132,8 @@ class WGANGP(keras.Model):
             g_loss = g_adv + self.l1_weight * g_l1
             if self.color_weight:
                 g_loss += self.color_weight * color_loss(fake, high)
-            scaled = g_loss / tf.distribute.get_strategy().num_replicas_in_sync
+            scaled = self.generator_optimizer.scale_loss(
+                g_loss / tf.distribute.get_strategy().num_replicas_in_sync)
         variables = self.generator.trainable_variables
         grads = tape.gradient(scaled, variables)
         self.generator_optimizer.apply_gradients(zip(grads, variables, strict=True))

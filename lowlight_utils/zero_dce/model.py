@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from . import losses
 from .curves import (
     ITERATIONS,
     _fused_enhance,
@@ -12,15 +13,7 @@ from .curves import (
     apply_curves,
     upsample_bilinear,
 )
-from .losses import (
-    LOSS_WEIGHTS,
-    PLUSPLUS_LOSS_WEIGHTS,
-    SMOOTHNESS_NORMALIZATIONS,
-    color_constancy_loss,
-    exposure_loss,
-    illumination_smoothness_loss,
-    spatial_consistency_loss,
-)
+from .losses import LOSS_WEIGHTS, PLUSPLUS_LOSS_WEIGHTS, SMOOTHNESS_NORMALIZATIONS
 from .networks import dce_net, dce_net_plusplus
 
 #: Zero-DCE++ with ``downscale="auto"`` estimates curves with the longest side near this.
@@ -147,10 +140,12 @@ class ZeroDCE(keras.Model):
     def loss_terms(self, low, curves, enhanced) -> dict:
         """The four unweighted losses for one batch, keyed by name."""
         return {
-            "smoothness": illumination_smoothness_loss(curves, self.smoothness_normalization),
-            "spatial": spatial_consistency_loss(low, enhanced),
-            "color": color_constancy_loss(enhanced),
-            "exposure": exposure_loss(enhanced, self.exposure_target, self.exposure_patch),
+            "smoothness": losses.illumination_smoothness_loss(
+                curves, self.smoothness_normalization),
+            "spatial": losses.spatial_consistency_loss(low, enhanced),
+            "color": losses.color_constancy_loss(enhanced),
+            "exposure": losses.exposure_loss(enhanced, self.exposure_target,
+                                             self.exposure_patch),
         }
 
     def total_loss(self, terms: dict):
@@ -181,8 +176,11 @@ class ZeroDCE(keras.Model):
         low = tf.convert_to_tensor(_low_image(data), tf.float32)
         with tf.GradientTape() as tape:
             _, terms, total = self._forward_losses(low, training=True)
+            # Under mixed float16 compile() wrapped the optimizer in a LossScaleOptimizer:
+            # scale_loss multiplies by the loss scale and apply_gradients divides it out.
+            scaled = self.optimizer.scale_loss(total)
         variables = self.net.trainable_variables
-        grads = tape.gradient(total, variables)
+        grads = tape.gradient(scaled, variables)
         self.optimizer.apply_gradients(zip(grads, variables, strict=True))
         self._record(total, terms)
         return self._results(["loss", *(f"{k}_loss" for k in _LOSS_NAMES)])

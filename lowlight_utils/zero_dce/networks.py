@@ -15,6 +15,26 @@ def _torch_bias(fan_in: int):
     return keras.initializers.RandomUniform(-bound, bound)
 
 
+def _skip_layout(layer, filters: int, out_channels: int, name: str) -> keras.Model:
+    """The layout both networks share: layers 1-4 in sequence, then 5, 6 and 7 each see the
+    concatenation of the previous output with its mirror (4+3, 5+2, 6+1); tanh output.
+
+    ``layer(n_out, n_in, index, activation="relu")`` returns a callable layer; the tanh
+    output layer computes in float32 (``dtype="float32"``), so that under a mixed-float16
+    policy the curve maps, the enhanced image and the losses stay float32.
+    """
+    image = keras.Input((None, None, 3), name="image")
+    x1 = layer(filters, 3, 1)(image)
+    x2 = layer(filters, filters, 2)(x1)
+    x3 = layer(filters, filters, 3)(x2)
+    x4 = layer(filters, filters, 4)(x3)
+    x5 = layer(filters, 2 * filters, 5)(keras.layers.Concatenate(name="cat34")([x3, x4]))
+    x6 = layer(filters, 2 * filters, 6)(keras.layers.Concatenate(name="cat25")([x2, x5]))
+    cat = keras.layers.Concatenate(name="cat16")([x1, x6])
+    curves = layer(out_channels, 2 * filters, 7, activation="tanh")(cat)
+    return keras.Model(image, curves, name=name)
+
+
 def dce_net(filters: int = 32, iterations: int = ITERATIONS, name: str = "dce_net") -> keras.Model:
     """DCE-Net: seven 3x3 convolutions with symmetric skip concatenations.
 
@@ -47,18 +67,10 @@ def dce_net(filters: int = 32, iterations: int = ITERATIONS, name: str = "dce_ne
         return keras.layers.Conv2D(
             n_out, 3, padding="same", activation=activation, kernel_initializer=kernel_init,
             bias_initializer=_torch_bias(9 * n_in), name=f"conv{idx}",
+            dtype="float32" if activation == "tanh" else None,  # the output: float32
         )
 
-    image = keras.Input((None, None, 3), name="image")
-    x1 = conv(filters, 3, 1)(image)
-    x2 = conv(filters, filters, 2)(x1)
-    x3 = conv(filters, filters, 3)(x2)
-    x4 = conv(filters, filters, 4)(x3)
-    x5 = conv(filters, 2 * filters, 5)(keras.layers.Concatenate(name="cat34")([x3, x4]))
-    x6 = conv(filters, 2 * filters, 6)(keras.layers.Concatenate(name="cat25")([x2, x5]))
-    cat = keras.layers.Concatenate(name="cat16")([x1, x6])
-    curves = conv(3 * iterations, 2 * filters, 7, activation="tanh")(cat)
-    return keras.Model(image, curves, name=name)
+    return _skip_layout(conv, filters, 3 * iterations, name)
 
 
 def dce_net_plusplus(filters: int = 32, name: str = "dce_net_plusplus") -> keras.Model:
@@ -98,17 +110,9 @@ def dce_net_plusplus(filters: int = 32, name: str = "dce_net_plusplus") -> keras
             return keras.layers.Conv2D(
                 n_out, 1, activation=activation, kernel_initializer=torch_default,
                 bias_initializer=_torch_bias(n_in), name=f"pwconv{idx}",
+                dtype="float32" if activation == "tanh" else None,  # the output: float32
             )(x)
 
         return apply
 
-    image = keras.Input((None, None, 3), name="image")
-    x1 = layer(filters, 3, 1)(image)
-    x2 = layer(filters, filters, 2)(x1)
-    x3 = layer(filters, filters, 3)(x2)
-    x4 = layer(filters, filters, 4)(x3)
-    x5 = layer(filters, 2 * filters, 5)(keras.layers.Concatenate(name="cat34")([x3, x4]))
-    x6 = layer(filters, 2 * filters, 6)(keras.layers.Concatenate(name="cat25")([x2, x5]))
-    cat = keras.layers.Concatenate(name="cat16")([x1, x6])
-    curves = layer(3, 2 * filters, 7, activation="tanh")(cat)
-    return keras.Model(image, curves, name=name)
+    return _skip_layout(layer, filters, 3, name)
