@@ -10,4 +10,11 @@ import os as _os
 # errors. Set TF_CPP_MIN_LOG_LEVEL yourself to override.
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+# TensorFlow 2.20+ logs its start-up lines through absl, which ignores TF_CPP_MIN_LOG_LEVEL
+# until it is initialised; tflog applies the level to what the first `import tensorflow`
+# prints, so a notebook that imports lowlight_utils first shows no red boxes.
+from . import tflog as _tflog  # noqa: E402
+
+_tflog.install()
+
 __version__ = "0.1.0"

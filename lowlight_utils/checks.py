@@ -82,7 +82,8 @@ def _as_number(value, what: str) -> tuple[float | None, str | None]:
                       "reduction (mean or sum) is missing or runs over the wrong axis.")
     number = float(arr.reshape(()))
     if not math.isfinite(number):
-        return None, f"{what} returned {number}, not a finite number."
+        return None, (f"{what} returned {number}, not a finite number (a mean over an "
+                      "empty axis, or a log of zero?).")
     return number, None
 
 

@@ -10,6 +10,12 @@ once at the top and prints it; nothing else branches on the machine.
 
 Method-specific sizes (a U-Net's width, Zero-DCE's batch) live beside each method in a
 ``PROFILE_SETTINGS`` dictionary keyed by profile name, so this module stays small.
+
+Three switches cut across profiles: ``LOWLIGHT_SMOKE=1`` keeps every size but trains one
+epoch of two steps and evaluates two images (:func:`is_smoke`, :func:`cap_epochs`,
+:func:`cap_steps`, :func:`cap_images`); ``LOWLIGHT_PRECISION=auto|float32|mixed``
+(:func:`apply_precision`); ``LOWLIGHT_RUNS_DIR``, the root of every run folder
+(:func:`runs_dir`, :func:`run_folder`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Sliders where looking beats reading, with a static figure wherever sliders cannot run.
 
-An :class:`Explorer` shows as an ipywidgets slider panel in a front end that runs widgets
+An :class:`Explorer` shows as sliders over a redrawn figure in a front end that runs widgets
 (JupyterLab, Notebook 7, VS Code, Colab) and as a static grid of a few settings everywhere
 else: it hands the front end one output holding both, the widget view and a PNG, and a
 front end picks the richest it can show. nbconvert's HTML export skips a widget view whose
@@ -80,45 +80,59 @@ class Explorer:
         self.static = [{**{k: s.start for k, s in self.sliders.items()}, **dict(row)}
                        for row in static]
 
-    def static_figure(self):
-        """The fallback: one row of panels per static setting (a new matplotlib figure)."""
+    def figure(self, settings: Sequence[Mapping]):
+        """A new matplotlib figure with one row of panels per setting in ``settings``."""
         import matplotlib.pyplot as plt
 
-        rows = len(self.static)
+        rows = len(settings)
         fig, axes = plt.subplots(rows, self.panels, squeeze=False,
                                  figsize=(self.size * self.panels, 0.85 * self.size * rows))
-        for row, settings in zip(axes, self.static, strict=True):
-            self.draw(list(row), **settings)
+        for row, setting in zip(axes, settings, strict=True):
+            self.draw(list(row), **setting)
         fig.tight_layout()
         return fig
 
-    def static_png(self) -> bytes:
-        """The static figure as PNG bytes (the figure is closed afterwards)."""
+    def png(self, settings: Sequence[Mapping], dpi: int = 80) -> bytes:
+        """:meth:`figure` as PNG bytes (the figure is closed afterwards)."""
         import matplotlib.pyplot as plt
 
-        fig = self.static_figure()
+        fig = self.figure(settings)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=80)
+        fig.savefig(buf, format="png", dpi=dpi)
         plt.close(fig)
         return buf.getvalue()
 
-    def _redraw(self, **settings):
-        import matplotlib.pyplot as plt
+    def static_figure(self):
+        """The fallback: one row of panels per static setting (a new matplotlib figure)."""
+        return self.figure(self.static)
 
-        fig, axes = plt.subplots(1, self.panels, squeeze=False,
-                                 figsize=(self.size * self.panels, 0.85 * self.size))
-        self.draw(list(axes[0]), **settings)
-        fig.tight_layout()
-        plt.show()
+    def static_png(self) -> bytes:
+        """The static figure as PNG bytes."""
+        return self.png(self.static)
 
     def widget(self):
-        """The slider panel (``ipywidgets.interactive``), or None without ipywidgets."""
+        """Sliders above an image of the current setting, or None without ipywidgets.
+
+        The image is an ``ipywidgets.Image`` whose PNG is redrawn when a slider moves, so
+        building the widget writes nothing to the cell's output: where no front end runs
+        widgets, only the static fallback is seen.
+        """
         try:
             import ipywidgets
         except ImportError:
             return None
         controls = {name: s.widget(name) for name, s in self.sliders.items()}
-        return ipywidgets.interactive(self._redraw, **controls)
+        image = ipywidgets.Image(format="png")
+
+        def redraw(change=None):
+            image.value = self.png([{k: c.value for k, c in controls.items()}], dpi=96)
+
+        for control in controls.values():
+            control.observe(redraw, names="value")
+        redraw()
+        box = ipywidgets.VBox([ipywidgets.HBox(list(controls.values())), image])
+        box.controls, box.image = controls, image  # for tests and for scripting the sliders
+        return box
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         settings = "; ".join(", ".join(f"{k}={v:g}" for k, v in row.items())

@@ -29,6 +29,9 @@
 # per-channel PSNR and the Wang-Bovik UQI of the phone-to-DSLR report) and examines the
 # Zero-DCE report's 28.21 dB.
 #
+# **Full profile:** trains nothing (`python -m lowlight_utils.bench cost --only
+# 05_metrics_and_comparison` says so).
+#
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lowlight-course/lowlight-gan-course/blob/main/notebooks/05_metrics_and_comparison.ipynb)
 
 # %% [markdown]
@@ -448,7 +451,10 @@ print(check_psnr(my_psnr))
 print(check_psnr(lambda pred, ref: my_psnr(pred, ref, peak=255.0)))
 
 # %% [markdown] tags=["solution"]
-# SOLUTION_05_1
+# `my_psnr` passes. With a peak of 255 the checker recognises the mistake of section 3 and
+# names it: every value is the course's plus exactly 20 log10(255) = 48.13 dB, whatever the
+# images. It also recognises a doubled PSNR (the formula slip of section 6), a flipped sign,
+# per-channel averaging and the natural logarithm.
 
 # %% [markdown] tags=["exercise"]
 # **Exercise 2: does the SSIM variant change the ranking?** Rank the methods of section 4 by
@@ -466,7 +472,11 @@ for i, (a, b) in enumerate(zip(ex_rank_course, ex_rank_default, strict=True), 1)
           f"{'' if a == b else '   <- differs'}")
 
 # %% [markdown] tags=["solution"]
-# SOLUTION_05_2
+# Here the two orders agree on every row: the 7x7 uniform window gives every method a
+# slightly different SSIM (mostly a little higher), but not a different ranking. That is
+# not guaranteed: the two variants weight structure at different scales, so methods with
+# close scores can swap. The lesson of section 3 stands: say which SSIM you report, because
+# the numbers themselves are not comparable across variants.
 
 # %% [markdown] tags=["exercise"]
 # **Exercise 3: score at 256x256.** Section 3 showed that resizing to 256x256 before scoring
@@ -481,7 +491,11 @@ for label, g in sorted(ex_gain.items(), key=lambda kv: kv[1]):
           "at 256x256")
 
 # %% [markdown] tags=["solution"]
-# SOLUTION_05_3
+# No: resizing raises every score, but unevenly, from a few hundredths of a dB for the
+# dark input to about 1.7 dB for gamma here, with Zero-DCE and Zero-DCE++ gaining over
+# 1 dB and the two GANs about 0.5-0.7 dB. Downscaling averages noise away, so methods that
+# amplify the sensor noise (gamma, the Zero-DCE curves) gain most. Scored at 256x256, the
+# gap between gamma and the GANs shrinks, a change of conclusion made by the metric alone.
 
 # %% [markdown] tags=["exercise"]
 # **Exercise 4: how far apart are the top two?** The table shows means. For the two methods
@@ -498,7 +512,12 @@ ex_wins = sum(a > b for a, b in zip(*ex_per_image.values(), strict=True))
 print(f"{ex_top[0]} beats {ex_top[1]} on {ex_wins} of {len(ex_per_image[ex_top[0]])} images")
 
 # %% [markdown] tags=["solution"]
-# SOLUTION_05_4
+# In this run Pix2Pix WGAN-GP beats Pix2Pix BCE on all 8 test images, by about 0.5 to
+# 1.5 dB each, so its lead in the mean is not one lucky image. Yet the 8 images come from
+# only two photographs (the test scenes), so they are far from independent, and the two
+# models had different training budgets (see the note after the table). A consistent win
+# on 8 correlated images is weaker evidence than it looks; notebook 03's equal-budget
+# comparison and more test scenes are what would settle it.
 
 # %% [markdown]
 # ## Your own photograph

@@ -6,6 +6,14 @@
 * ``--executed-dir DIR`` saves each notebook as nbval executed it (every cell's outputs, in
   order) to ``DIR/NN_name.ipynb``, so the course site and the clean-output test use the run
   that ``make test`` already made instead of executing every notebook a second time.
+* In the quick profile (``LOWLIGHT_PROFILE=quick``, what ``make test`` uses) a cell that
+  writes to stderr fails: the executed notebooks, and the site made from them, show no red
+  boxes. A warning that matters belongs in a sentence the notebook prints; the rest is
+  filtered narrowly where it arises (TensorFlow's start-up log: ``lowlight_utils.tflog``).
+* nbval's kernels capture what C code writes to file descriptor 2, as Jupyter's do: ipykernel
+  turns that capture off when it sees ``PYTEST_CURRENT_TEST`` in its environment, so the
+  kernels start without it. Otherwise TensorFlow's C++ log would reach a student's notebook
+  and never the tests.
 """
 
 from __future__ import annotations
@@ -18,6 +26,28 @@ import pytest
 
 _seconds: dict[str, float] = defaultdict(float)
 _saved: list[Path] = []
+
+
+def _start_kernels_like_jupyter():
+    """Start nbval's kernels without PYTEST_CURRENT_TEST (see the module docstring)."""
+    try:
+        import nbval.kernel as nbval_kernel
+    except ImportError:  # nbval not installed: nothing runs notebooks
+        return
+    original = nbval_kernel.start_new_kernel
+    if getattr(original, "_lowlight_env", False):
+        return
+
+    def start_new_kernel(*args, **kwargs):
+        env = dict(kwargs.pop("env", None) or os.environ)
+        env.pop("PYTEST_CURRENT_TEST", None)
+        return original(*args, env=env, **kwargs)
+
+    start_new_kernel._lowlight_env = True
+    nbval_kernel.start_new_kernel = start_new_kernel
+
+
+_start_kernels_like_jupyter()
 
 
 def pytest_addoption(parser):

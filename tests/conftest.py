@@ -40,7 +40,8 @@ def pytest_sessionfinish(session, exitstatus):
 
     tests = Path(__file__).resolve().parent
     ran = {Path(str(item.path)).resolve() for item in getattr(session, "items", [])}
-    if exitstatus == 0 and ran and set(tests.glob("test_*.py")) <= ran:
+    ran_all = ran and set(tests.glob("test_*.py")) <= ran
+    if exitstatus == 0 and ran_all and not session.config.option.collectonly:
         from lowlight_utils.colab import record_tested_versions
 
         record_tested_versions()

@@ -12,7 +12,7 @@ from pathlib import Path
 import keras
 import pytest
 
-from lowlight_utils.bench import cost
+from lowlight_utils.bench import cost, cost_plans
 from lowlight_utils.bench.train_step import forward_macs, train_step_flops
 from lowlight_utils.pix2pix import Pix2Pix
 from lowlight_utils.presets import PRESETS
@@ -73,23 +73,23 @@ def test_gpu_minutes_are_flops_over_peak_times_fraction():
 
 def test_lol_split_and_preset_steps():
     # 485 our485 pairs, 90/10 by largest remainder: 436.5 + 48.5 -> 437 + 48
-    assert cost.lol_train_pairs() == 437
+    assert cost_plans.lol_train_pairs() == 437
     for name, preset in PRESETS.items():
-        plan = cost.preset_plan(name, 437)
+        plan = cost_plans.preset_plan(name, 437)
         (run,) = plan.runs
         assert run.steps == preset.epochs * math.ceil(437 / preset.batch_size)
         assert (run.crop, run.batch, run.method) == (preset.crop, preset.batch_size,
                                                      preset.method)
 
 
-@pytest.mark.parametrize("name", list(cost.NOTEBOOKS))
+@pytest.mark.parametrize("name", list(cost_plans.NOTEBOOKS))
 def test_each_notebook_plan_matches_what_the_notebook_trains(name):
     """The plan's step counts are read from lines that must still be in the notebook, and
     the notebook makes exactly as many training calls as the plan accounts for."""
     source = (ROOT / "notebooks" / f"{name}.py").read_text()
-    plan = cost.NOTEBOOKS[name](437)
+    plan = cost_plans.NOTEBOOKS[name](437)
     missing = [a for a in plan.anchors if a not in source]
-    assert not missing, f"{name} changed; update lowlight_utils/bench/cost.py: {missing}"
+    assert not missing, f"{name} changed; update lowlight_utils/bench/cost_plans.py: {missing}"
     calls = [line for line in source.splitlines() if not line.lstrip().startswith("#")
              and re.search(r"(?<![\w.])train\(|\.fit\(", line)]
     assert len(calls) == plan.train_calls, (
@@ -99,19 +99,24 @@ def test_each_notebook_plan_matches_what_the_notebook_trains(name):
 
 
 def test_notebook_03_steps_and_the_session_flag():
-    plan = cost.NOTEBOOKS["03_pix2pix_wgan_gp"](437)
-    assert [r.steps for r in plan.runs] == [100 * 100, 100 * 100]  # full: 100 epochs x 100
+    plan = cost_plans.NOTEBOOKS["03_pix2pix_wgan_gp"](437)
+    # full: 100 epochs x 100 steps, twice; the exercise: 2 epochs x 5 steps
+    assert [r.steps for r in plan.runs] == [100 * 100, 100 * 100, 10]
     long_row = cost.Row("x", "total", None, 1, {"T4 float32": cost.SESSION_HOURS * 60 + 1})
     short_row = cost.Row("x", "total", None, 1, {"T4 float32": cost.SESSION_HOURS * 60 - 1})
     assert cost.over_session(long_row) and not cost.over_session(short_row)
     table = cost.format_table([long_row, short_row], markdown=True)
     assert "| x | total * |" in table and "| x | total |" in table
+    # a notebook over the limit says so in its header, and that it resumes
+    assert "resume" in cost.header_line("x", [long_row], 437)
+    assert "longer than a free Colab session" in cost.header_line("x", [long_row], 437)
+    assert "longer" not in cost.header_line("x", [short_row], 437)
 
 
 def test_cost_rows_count_measure_and_total_a_small_plan():
-    run = cost.Run("tiny Zero-DCE", "zero-dce", {}, crop=16, batch=1, steps=10)
-    plan = cost.Plan("p", (run, dataclass_replace(run, label="again", steps=30)))
-    rows = cost.cost_rows([plan, cost.Plan("none", (), "trains nothing")], measure=True,
+    run = cost_plans.Run("tiny Zero-DCE", "zero-dce", {}, crop=16, batch=1, steps=10)
+    plan = cost_plans.Plan("p", (run, dataclass_replace(run, label="again", steps=30)))
+    rows = cost.cost_rows([plan, cost_plans.Plan("none", (), "trains nothing")], measure=True,
                           repeats=1)
     assert [r.label for r in rows] == ["tiny Zero-DCE", "again", "total", "-"]
     flops = 2 * 1 * 3 * forward_macs(ZeroDCE().net, 16)
@@ -125,8 +130,8 @@ def test_cost_rows_count_measure_and_total_a_small_plan():
 
 
 def test_a_configuration_that_cannot_be_built_is_reported_not_raised():
-    bad = cost.Run("broken", "pix2pix-bce", {"no_such_setting": 1}, 16, 1, 5)
-    (row,) = cost.cost_rows([cost.Plan("p", (bad,))], measure=False)
+    bad = cost_plans.Run("broken", "pix2pix-bce", {"no_such_setting": 1}, 16, 1, 5)
+    (row,) = cost.cost_rows([cost_plans.Plan("p", (bad,))], measure=False)
     assert row.gflop_per_step is None and "Error" in row.note
 
 
@@ -134,3 +139,27 @@ def dataclass_replace(obj, **changes):
     import dataclasses
 
     return dataclasses.replace(obj, **changes)
+
+
+def test_headers_and_readme_state_what_the_cost_command_prints():
+    """Each notebook header's T4 estimate (``bench cost --headers``) and the README's table
+    (``bench cost --no-measure --markdown``) are the command's output, recomputed."""
+    import nbformat
+
+    from lowlight_utils.presets import PRESETS
+
+    n_train = cost_plans.lol_train_pairs()
+    plans = [make(n_train) for make in cost_plans.NOTEBOOKS.values()]
+    plans += [cost_plans.preset_plan(name, n_train) for name in PRESETS]
+    rows = cost.cost_rows(plans, measure=False)
+    for name in cost_plans.NOTEBOOKS:
+        header = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4).cells[0]
+        expected = cost.header_line(name, rows, n_train)
+        assert " ".join(expected.split()) in " ".join(header.source.split()), (
+            f"{name}'s header must say: {expected}  (python -m lowlight_utils.bench cost "
+            "--headers prints it)")
+    readme = (ROOT / "README.md").read_text()
+    assert cost.format_table(rows, markdown=True) in readme, (
+        "README's cost table is stale: paste `python -m lowlight_utils.bench cost "
+        "--no-measure --markdown`")
+    assert "python -m lowlight_utils.colab --repo" in readme  # the fork command

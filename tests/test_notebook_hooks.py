@@ -31,14 +31,18 @@ def test_executed_notebooks_are_saved_and_stderr_fails(tmp_path):
         nbformat.v4.new_markdown_cell("# Clean"), code("print('hello')"), code("1 + 1")]),
         tmp_path / "clean.ipynb")
     nbformat.write(nbformat.v4.new_notebook(cells=[
-        code("print('fine')"), code("import sys\nprint('a red box', file=sys.stderr)")]),
+        code("print('fine')"), code("import sys\nprint('a red box', file=sys.stderr)"),
+        code("import os\nos.write(2, b'from C code\\n')")]),
         tmp_path / "noisy.ipynb")
 
     result = run_nbval(tmp_path, "quick")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "1 failed, 3 passed" in result.stdout
+    assert "2 failed, 3 passed" in result.stdout
     assert "Cell 1 of noisy.ipynb wrote to stderr" in result.stdout
     assert "a red box" in result.stdout
+    # what C code writes to file descriptor 2 reaches the notebook, as in Jupyter
+    assert "Cell 2 of noisy.ipynb wrote to stderr" in result.stdout
+    assert "from C code" in result.stdout
 
     clean = nbformat.read(tmp_path / "executed" / "clean.ipynb", as_version=4)
     nbformat.validate(clean)
@@ -48,7 +52,8 @@ def test_executed_notebooks_are_saved_and_stderr_fails(tmp_path):
     assert [c.execution_count for c in clean.cells[1:]] == [1, 2]
     assert unclean_outputs(clean) == []
     noisy = nbformat.read(tmp_path / "executed" / "noisy.ipynb", as_version=4)
-    assert unclean_outputs(noisy) == ["cell 1: stderr: a red box"]
+    assert unclean_outputs(noisy) == ["cell 1: stderr: a red box",
+                                      "cell 2: stderr: from C code"]
     # the sources are untouched
     assert not nbformat.read(tmp_path / "clean.ipynb", as_version=4).cells[1].outputs
 

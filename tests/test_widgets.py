@@ -60,8 +60,18 @@ def test_static_fallback_is_a_png_of_every_setting_and_rides_with_the_widget(exp
     view = bundle["application/vnd.jupyter.widget-view+json"]
     assert view["model_id"]
     widget = explorer.widget()
-    assert {c.description for c in widget.children[:-1]} >= set(
-        s.description for s in explorer.sliders.values())
+    labels = {c.description for c in widget.controls.values()}
+    assert labels == {s.description or n for n, s in explorer.sliders.items()}
+    assert bytes(widget.image.value).startswith(b"\x89PNG")
+
+
+def test_moving_a_slider_redraws_the_widget_image():
+    explorer = curve_explorer(IMAGE)
+    widget = explorer.widget()
+    before = widget.image.value
+    widget.controls["iterations"].value = 8
+    assert bytes(widget.image.value) != bytes(before)
+    assert bytes(widget.image.value) == explorer.png([{"alpha": 0.5, "iterations": 8}], dpi=96)
 
 
 def test_explorer_without_ipywidgets_offers_only_the_png(monkeypatch):

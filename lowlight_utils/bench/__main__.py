@@ -9,7 +9,7 @@ import sys
 
 import lowlight_utils.bench as _pkg
 
-_SKIP = {"common", "__main__"}
+_SKIP = {"common", "cost_plans", "__main__"}  # helpers, not benchmarks
 
 
 def _benchmarks() -> dict[str, str]:

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import math
 import os
-from collections.abc import Callable
+
+from .cost_plans import NOTEBOOKS, Run, lol_train_pairs, preset_plan, sample_train_pairs
 
 #: Hours a free Colab session can last at most: the Colab FAQ
 #: (https://research.google.com/colaboratory/faq.html) says virtual machines "have maximum
@@ -90,163 +90,6 @@ GPUS = (
 )
 
 
-@dataclasses.dataclass(frozen=True)
-class Run:
-    """One training run of a notebook or preset.
-
-    Attributes
-    ----------
-    label : str
-        What it is, for the table.
-    method : str
-        A name of :data:`lowlight_utils.training.METHODS`.
-    build : dict
-        Overrides for the method's builder (in the full profile).
-    crop, batch : int
-        Training crop side and images per update (WGAN-GP: per critic sub-batch).
-    steps : int
-        Training steps (generator updates) of the whole run.
-    """
-
-    label: str
-    method: str
-    build: dict
-    crop: int
-    batch: int
-    steps: int
-
-    @property
-    def key(self) -> tuple:
-        """Runs with the same key have the same step (measured and counted once)."""
-        return (self.method, tuple(sorted(self.build.items())), self.crop, self.batch)
-
-
-@dataclasses.dataclass(frozen=True)
-class Plan:
-    """What a notebook or preset trains in the full profile.
-
-    Attributes
-    ----------
-    name : str
-    runs : tuple of Run
-        Empty for a notebook that trains nothing.
-    note : str
-        Why there is nothing to cost, or what the runs leave out.
-    train_calls : int
-        For a notebook: how many training calls (``train(``, ``.fit(``) its code makes; a
-        test compares it with the notebook, so a new training run cannot go uncosted.
-    anchors : tuple of str
-        Lines of the notebook the step counts are read from; the same test checks they are
-        still there.
-    """
-
-    name: str
-    runs: tuple[Run, ...]
-    note: str = ""
-    train_calls: int = 0
-    anchors: tuple[str, ...] = ()
-
-
-def lol_train_pairs(seed: int = 0) -> int:
-    """Training pairs of LOL after the course's split (our485 split 90/10 by
-    :func:`lowlight_utils.data.split_pairs`, as :func:`~lowlight_utils.data.course_splits`
-    does)."""
-    from types import SimpleNamespace
-
-    from lowlight_utils.data import split_pairs
-
-    train, _ = split_pairs([SimpleNamespace(low=f"{i}.png") for i in range(485)], (0.9, 0.1),
-                           seed=seed)
-    return len(train)
-
-
-def sample_train_pairs() -> int:
-    """Training pairs of the embedded sample (written to disk on first use)."""
-    from lowlight_utils.data import course_splits
-    from lowlight_utils.synthetic import sample_dataset
-
-    return len(course_splits(sample_dataset()).train)
-
-
-# --------------------------------------------------------------------------------------
-# What each notebook trains, read from its code (the anchors below are checked by a test)
-
-
-def _notebook_02(n_train: int) -> Plan:
-    from lowlight_utils.config import get_profile
-    from lowlight_utils.training import default_epochs, steps_per_epoch
-
-    prof = get_profile("full")
-    epochs = default_epochs("pix2pix-bce", prof)
-    steps = epochs * steps_per_epoch(prof, n_train)
-    return Plan("02_pix2pix_bce", (
-        Run("Pix2Pix BCE + L1", "pix2pix-bce", {}, prof.crop, prof.batch_size, steps),),
-        note="its second train() call resumes the finished run: 0 steps",
-        train_calls=2,
-        anchors=('EPOCHS = default_epochs("pix2pix-bce", PROFILE)', "data = course_datasets(",
-                 "steps_per_epoch=data.steps_per_epoch"))
-
-
-def _notebook_03(n_train: int) -> Plan:
-    from lowlight_utils.config import get_profile
-
-    prof = get_profile("full")
-    epochs, per_epoch = prof.epochs, prof.steps_per_epoch or 100
-    steps = epochs * per_epoch
-    return Plan("03_pix2pix_wgan_gp", (
-        Run("WGAN-GP (report)", "pix2pix-wgan-gp", {"steps_per_epoch": per_epoch}, prof.crop,
-            prof.batch_size, steps),
-        Run("Pix2Pix BCE, same budget", "pix2pix-bce", {}, prof.crop, prof.batch_size, steps),
-    ), note="100 steps per epoch whatever the data", train_calls=2,
-        anchors=("EPOCHS, STEPS = PROFILE.epochs, PROFILE.steps_per_epoch or 100",
-                 "model = wgan.build(PROFILE, steps_per_epoch=STEPS)",
-                 "crop=PROFILE.crop", "batch_size=PROFILE.batch_size * batches_per_step"))
-
-
-def _notebook_04(n_train: int) -> Plan:
-    from lowlight_utils import zero_dce
-
-    s = zero_dce.PROFILE_SETTINGS["full"]
-    per_epoch = s["steps_per_epoch"] or math.ceil(n_train / s["batch_size"])
-    steps = s["epochs"] * per_epoch
-    ablations = len(zero_dce.ABLATIONS) + 2  # + two smoothness-normalisation runs
-    return Plan("04_zero_dce", (
-        Run("Zero-DCE", "zero-dce", {}, s["crop"], s["batch_size"], steps),
-        Run(f"loss ablation, {ablations} runs", "zero-dce", {}, s["crop"],
-            s["ablation_batch_size"], ablations * s["ablation_steps"]),
-        Run("Zero-DCE++", "zero-dce++", {}, s["crop"], s["batch_size"], steps),
-    ), train_calls=3,
-        anchors=('EPOCHS = cap_epochs(SETTINGS["epochs"])',
-                 'or math.ceil(len(splits.train) / SETTINGS["batch_size"])',
-                 'steps_per_epoch=cap_steps(SETTINGS["ablation_steps"])',
-                 'batch_size=SETTINGS["ablation_batch_size"]',
-                 'runs = {name: {"loss_weights": w} for name, w in zero_dce.ABLATIONS.items()}',
-                 'runs["Keras-example normalisation"]', "zero_dce.build_plusplus(PROFILE)"))
-
-
-NOTEBOOKS: dict[str, Callable[[int], Plan]] = {
-    "01_data_preparation": lambda n: Plan(
-        "01_data_preparation", (), "trains nothing (data, splits and pipelines only)"),
-    "02_pix2pix_bce": _notebook_02,
-    "03_pix2pix_wgan_gp": _notebook_03,
-    "04_zero_dce": _notebook_04,
-    "05_metrics_and_comparison": lambda n: Plan(
-        "05_metrics_and_comparison", (),
-        "trains nothing (evaluates the models notebooks 02-04 exported)"),
-}
-
-
-def preset_plan(name: str, n_train: int) -> Plan:
-    """A preset's run as ``python -m lowlight_utils train --preset NAME`` trains it: the
-    preset's crop, batch and epochs, one pass over the training split per epoch."""
-    from lowlight_utils.presets import get_preset
-
-    p = get_preset(name)
-    steps = p.epochs * max(1, math.ceil(n_train / p.batch_size))
-    return Plan(f"preset {name}", (Run(p.report, p.method, dict(p.build), p.crop,
-                                        p.batch_size, steps),))
-
-
 # --------------------------------------------------------------------------------------
 # Counting and measuring
 
@@ -275,14 +118,20 @@ def step_cost(run: Run, measure: bool, repeats: int = 2) -> StepCost:
         model = build_method(run.method, "full", **run.build)
         flops, how = train_step_flops(model, run.crop, run.batch)
     except Exception as err:  # noqa: BLE001 - reported in the table
-        return StepCost(None, "", error=f"{type(err).__name__}: {str(err).splitlines()[0]}")
+        return StepCost(None, "", error=_describe(err))
     cost = StepCost(float(flops), how)
     if measure:
         try:
             cost.cpu_seconds = _time_step(model, run, repeats)
         except Exception as err:  # noqa: BLE001
-            cost.error = f"timing failed: {type(err).__name__}: {str(err).splitlines()[0]}"
+            cost.error = f"timing failed: {_describe(err)}"
     return cost
+
+
+def _describe(err: Exception) -> str:
+    """The error's type and its last non-empty line (TensorFlow puts the cause last)."""
+    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+    return f"{type(err).__name__}: {lines[-1] if lines else ''}"[:200]
 
 
 def _time_step(model, run: Run, repeats: int) -> float:
@@ -372,6 +221,9 @@ def format_table(rows: list[Row], markdown: bool = False) -> str:
                      f"{r.steps:,}" if r.steps is not None else "-",
                      *(_fmt_minutes(r.minutes.get(g.label)) for g in GPUS),
                      _fmt_minutes(r.minutes.get("CPU")) if r.minutes else "-", r.note])
+    if not any(r.minutes.get("CPU") is not None for r in rows):  # nothing measured
+        columns.pop(-2)
+        body = [row[:-2] + row[-1:] for row in body]
     if markdown:
         lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         lines += ["| " + " | ".join(row) + " |" for row in body]
@@ -438,7 +290,7 @@ def assumptions(n_train: int, data: str, measured: bool, repeats: int) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-measure", action="store_true",
-                        help="skip timing real steps on this CPU (counting only: seconds)")
+                        help="skip timing real steps on this CPU (count FLOPs and steps only)")
     parser.add_argument("--repeats", type=int, default=2,
                         help="timed steps per configuration (median; default 2)")
     parser.add_argument("--data", choices=("lol", "sample"), default="lol",

@@ -8,6 +8,7 @@ from pathlib import Path
 #: Where :func:`use_drive` keeps the runs, under the Drive's ``MyDrive``.
 DRIVE_FOLDER = "lowlight-course/runs"
 
+
 def point_runs_at(folder: str | os.PathLike) -> Path:
     """Create ``folder`` and make it the runs root (``$LOWLIGHT_RUNS_DIR``) of this process."""
     from ..config import RUNS_ENV

@@ -114,7 +114,7 @@ def set_source(repo: str, ref: str = REPO_REF, root: str | os.PathLike | None = 
     ValueError
         For a URL that is not a GitHub repository, or an unusable ref.
     FileNotFoundError
-        If ``root`` has no ``lowlight_utils/colab.py`` or no notebooks.
+        If ``root`` has no ``lowlight_utils/colab/source.py`` or no notebooks.
     """
     github_repo(repo)
     _check_ref(ref)

@@ -27,6 +27,7 @@ PACKAGES = {
 #: their major ones (Keras 2 -> 3, NumPy 1 -> 2).
 BREAKING_LEVEL = {"python": 2, "tensorflow": 2, "keras": 1, "numpy": 1}
 
+
 def _version_of(distributions: Sequence[str]) -> str | None:
     for dist in distributions:
         try:

@@ -46,7 +46,6 @@ PROFILE_SETTINGS = {
 }
 
 
-
 def _settings(profile, overrides: dict) -> dict:
     from ..config import Profile, resolve_profile_name
 

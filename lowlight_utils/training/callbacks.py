@@ -25,7 +25,6 @@ def _finite(value) -> bool:
         return True  # not a number: nothing to check
 
 
-
 class NaNGuard(keras.callbacks.TerminateOnNaN):
     """Stop at the first non-finite value among the batch logs (all keys, not just
     ``loss``), print where it happened and which checkpoints are still good."""
@@ -51,6 +50,7 @@ class NaNGuard(keras.callbacks.TerminateOnNaN):
             print("\n" + self.message)
             self.model.stop_training = True
 
+
 class SafeBackupAndRestore(keras.callbacks.BackupAndRestore):
     """``BackupAndRestore`` that never backs up an epoch whose logs are not finite."""
 
@@ -58,6 +58,7 @@ class SafeBackupAndRestore(keras.callbacks.BackupAndRestore):
         if logs and not all(_finite(v) for v in logs.values()):
             return
         super().on_epoch_end(epoch, logs)
+
 
 class SampleGrid(keras.callbacks.Callback):
     """Save ``input | output | target`` rows for a few pairs every ``every`` epochs.

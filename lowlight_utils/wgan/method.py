@@ -68,7 +68,6 @@ VARIANTS = {
 }
 
 
-
 def _schedule(lr: float, decay_rate: float, decay_steps: int):
     return keras.optimizers.schedules.ExponentialDecay(
         lr, decay_steps=max(1, int(decay_steps)), decay_rate=decay_rate, staircase=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from ..method_spec import Method
+from ..method_spec import TRAINING_SIZES, Method
 from .model import ZeroDCE, ZeroDCEPlusPlus
 
 #: Official gradient clipping: ``clip_grad_norm(parameters, 0.1)``, a global-norm clip.
@@ -44,9 +44,8 @@ PROFILE_SETTINGS = {
     },
 }
 
-_TRAINING_KEYS = (
-    "crop", "batch_size", "epochs", "steps_per_epoch", "ablation_steps", "ablation_batch_size"
-)
+#: Settings for the data pipeline and notebook 04's ablation, not for the model.
+_TRAINING_KEYS = (*TRAINING_SIZES, "ablation_steps", "ablation_batch_size")
 
 
 def build(profile=None, variant: str = "zero-dce", **overrides) -> ZeroDCE:

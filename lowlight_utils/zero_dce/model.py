@@ -76,6 +76,9 @@ class ZeroDCE(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
+        # Images enter and curves are applied in float32 under any policy; under mixed float16
+        # only the network's hidden layers compute in float16 (they cast for themselves).
+        self.autocast = False
         unknown = set(loss_weights or {}) - set(_LOSS_NAMES)
         if unknown:
             raise ValueError(f"unknown loss names {sorted(unknown)}; use {_LOSS_NAMES}")
