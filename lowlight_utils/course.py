@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-START, END = "<!-- results:start -->", "<!-- results:end -->"
+from .coursesite import END, START  # the README block markers, read by the site too
 
 
 def update_readme(readme: Path, results_md: Path, command: str) -> None:

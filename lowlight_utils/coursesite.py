@@ -23,10 +23,11 @@ import tempfile
 import warnings as _warnings
 from pathlib import Path
 
-from .course import END, START
 from .student import EXERCISE, SOLUTION, count_tagged, tags
 
 TITLE = "Low-light image enhancement with GANs"
+#: The markers around the README's generated results block (written by ``course --readme``).
+START, END = "<!-- results:start -->", "<!-- results:end -->"
 BENCH_HEADING = "### Benchmarks"
 SOLUTION_OPEN = '<details class="solution">\n<summary>Solution</summary>'
 SOLUTION_CLOSE = "</details>"
