@@ -12,45 +12,18 @@ from .model import WGANGP
 #: Critic and optimiser settings per profile. ``full`` is the report's best configuration.
 #: The generator is Pix2Pix's (``pix2pix.PROFILE_SETTINGS``: same width, depth and
 #: normalisation), so the two methods differ only in how the generator is judged.
+#: What both profiles share: the report's losses, critic optimiser and its decay.
+_SHARED = {
+    "critic_variant": "16x16", "critic_norm": "batch", "n_critic": 5, "gp_weight": 10.0,
+    "l1_weight": 100.0, "clip_value": None, "critic_optimizer": "sgd", "decay_rate": 0.7,
+    "decay_epochs": 6, "clipnorm": 1.0, "color_weight": 0.0, "beta_2": 0.999,
+    "gp_reduce": "mean",
+}
 PROFILE_SETTINGS = {
-    "quick": {
-        "critic_variant": "16x16",
-        "critic_filters": 16,
-        "critic_norm": "batch",
-        "n_critic": 5,
-        "gp_weight": 10.0,
-        "l1_weight": 100.0,
-        "clip_value": None,
-        "generator_lr": 1e-3,
-        "critic_lr": 1e-3,
-        "critic_optimizer": "sgd",
-        "decay_rate": 0.7,
-        "decay_epochs": 6,
-        "clipnorm": 1.0,
-        "color_weight": 0.0,
-        "beta_2": 0.999,
-        "gp_reduce": "mean",
-        "epochs": 10,
-    },
-    "full": {
-        "critic_variant": "16x16",
-        "critic_filters": 64,
-        "critic_norm": "batch",
-        "n_critic": 5,
-        "gp_weight": 10.0,
-        "l1_weight": 100.0,
-        "clip_value": None,
-        "generator_lr": 1.2e-4,
-        "critic_lr": 1e-4,
-        "critic_optimizer": "sgd",
-        "decay_rate": 0.7,
-        "decay_epochs": 6,
-        "clipnorm": 1.0,
-        "color_weight": 0.0,
-        "beta_2": 0.999,
-        "gp_reduce": "mean",
-        "epochs": 34,
-    },
+    "quick": {**_SHARED, "critic_filters": 16, "generator_lr": 1e-3, "critic_lr": 1e-3,
+              "epochs": 10},
+    "full": {**_SHARED, "critic_filters": 64, "generator_lr": 1.2e-4, "critic_lr": 1e-4,
+             "epochs": 34},
 }
 
 #: Named variants: overrides on top of the profile's settings.
