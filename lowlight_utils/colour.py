@@ -1,4 +1,4 @@
-"""RGB <-> YCrCb for [0, 1] float images (BT.601 luma, OpenCV's ``COLOR_RGB2YCrCb``).
+"""Colour: RGB <-> YCrCb for [0, 1] images (BT.601, OpenCV's ``COLOR_RGB2YCrCb``), CIEDE2000.
 
 Y carries brightness and most of the structure; Cr and Cb carry colour as offsets around
 0.5. Working on Y alone makes brightening easier to learn, but whatever is wrong in the
@@ -33,3 +33,46 @@ def ycrcb_to_rgb(image: np.ndarray) -> np.ndarray:
     x = np.asarray(image, dtype=np.float64).copy()
     x[..., 1:] -= 0.5
     return np.clip(x @ _FROM.T, 0.0, 1.0).astype(np.float32)
+
+
+def ciede2000(pred, ref) -> float:
+    """Mean CIEDE2000 colour difference between two sRGB images (D65), over pixels.
+
+    PSNR treats a wrong colour and a wrong brightness alike; CIEDE2000 measures how
+    different two colours *look*: about 1 is a just-noticeable difference, 2-10 is seen at
+    a glance, above 10 the colours read as different colours. Both images are converted to
+    CIELAB with :func:`skimage.color.rgb2lab` and compared with
+    :func:`skimage.color.deltaE_ciede2000`.
+
+    Parameters
+    ----------
+    pred, ref : array_like, (H, W, 3), float in [0, 1]
+        sRGB images of the same shape (values outside [0, 1] are clipped).
+
+    Returns
+    -------
+    float
+        Mean Delta E 2000; 0 for identical images.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ or the images are not RGB.
+
+    Examples
+    --------
+    >>> grey = np.full((2, 2, 3), 0.5)
+    >>> ciede2000(grey, grey)
+    0.0
+    >>> round(ciede2000(grey * [1.0, 0.9, 0.9], grey), 1)  # a slight red cast
+    7.6
+    """
+    from skimage.color import deltaE_ciede2000, rgb2lab
+
+    p = np.clip(np.asarray(pred, dtype=np.float64), 0.0, 1.0)
+    r = np.clip(np.asarray(ref, dtype=np.float64), 0.0, 1.0)
+    if p.shape != r.shape:
+        raise ValueError(f"shapes differ: {p.shape} vs {r.shape}")
+    if p.ndim != 3 or p.shape[-1] != 3:
+        raise ValueError(f"CIEDE2000 needs (H, W, 3) RGB images, got shape {p.shape}")
+    return float(deltaE_ciede2000(rgb2lab(p), rgb2lab(r)).mean())

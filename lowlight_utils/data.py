@@ -287,12 +287,14 @@ def find_lol(data_dir: str | os.PathLike | None = None) -> Path | None:
     return None
 
 
-def course_splits(data_dir: str | os.PathLike | None = None, seed: int = 0) -> Splits:
+def course_splits(data_dir: str | os.PathLike | None = None, seed: int = 0,
+                  task: str = "low-light") -> Splits:
     """The splits every notebook and the CLI use.
 
     * LOL (``data_dir``, ``$LOWLIGHT_LOL_DIR`` or ``data/LOL``): ``our485`` split 90/10 into
-      train/validation (seeded), ``eval15`` is the test set, as in the literature.
-    * The embedded sample (default when no LOL is found): split by scene with
+      train/validation (seeded), ``eval15`` is the test set, as in the literature. LOL is
+      a low-light set: it is only looked for when ``task`` is ``"low-light"``.
+    * The embedded sample of ``task`` (default when no LOL is found): split by scene with
       ``synthetic.SAMPLE_SPLIT``, so no test photograph is ever seen in training.
     * Any other folder with ``low/`` and ``high/``: split 70/15/15 by pair (seeded).
 
@@ -302,15 +304,22 @@ def course_splits(data_dir: str | os.PathLike | None = None, seed: int = 0) -> S
         A data folder; default: LOL if present, else the embedded sample.
     seed : int
         Seed of the random splits.
+    task : str
+        ``"low-light"``, ``"noise"`` or ``"blur"`` (:data:`lowlight_utils.degradations.TASKS`):
+        which embedded sample to use when ``data_dir`` is not given. A LOL folder given
+        with another task is an error.
     """
     from . import synthetic
 
+    synthetic.check_task(task)
     if data_dir is not None:
         if not Path(data_dir).is_dir():
             raise DatasetError(f"data folder does not exist: {data_dir}")
         lol = Path(data_dir) if _lol_root(Path(data_dir)) is not None else None
+        if lol is not None and task != "low-light":
+            raise DatasetError(f"{data_dir} is a LOL (low-light) folder; it has no {task} pairs")
     else:
-        lol = find_lol()
+        lol = find_lol() if task == "low-light" else None
     if lol is not None:
         pairs = find_pairs(lol)
         train_pool = [p for p in pairs if p.subset == "our485"]
@@ -319,13 +328,15 @@ def course_splits(data_dir: str | os.PathLike | None = None, seed: int = 0) -> S
         if not test:  # only our485 present
             train, val, test = split_pairs(train_pool, (0.8, 0.1, 0.1), seed=seed)
         return Splits(train, val, test, "LOL", lol)
-    root = Path(data_dir) if data_dir is not None else synthetic.sample_dataset()
+    root = Path(data_dir) if data_dir is not None else synthetic.sample_dataset(task=task)
     pairs = find_pairs(root)
     if synthetic.is_sample(root):
         parts = {
             name: [p for p in pairs if synthetic.scene_of(p) in scenes]
             for name, scenes in synthetic.SAMPLE_SPLIT.items()
         }
-        return Splits(parts["train"], parts["val"], parts["test"], "embedded sample", root)
+        kind = synthetic.sample_task(root)
+        source = "embedded sample" if kind == "low-light" else f"embedded sample ({kind})"
+        return Splits(parts["train"], parts["val"], parts["test"], source, root)
     train, val, test = split_pairs(pairs, (0.7, 0.15, 0.15), seed=seed)
     return Splits(train, val, test, "folder", root)

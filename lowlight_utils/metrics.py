@@ -1,4 +1,4 @@
-"""Full-reference image quality metrics: PSNR, SSIM, UQI, MAE.
+"""Full-reference image quality metrics: PSNR, SSIM, UQI, MAE and CIEDE2000.
 
 All functions take NumPy arrays or TensorFlow tensors (converted with ``np.asarray``) and
 compute in float64. Shapes:
@@ -43,10 +43,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .colour import ciede2000
 from .pixel_metrics import mae, psnr, psnr_per_channel
 from .window_metrics import gaussian_taps, ssim, uqi
 
-METRIC_NAMES = ("psnr", "ssim", "uqi", "mae")
+METRIC_NAMES = ("psnr", "ssim", "uqi", "mae", "ciede2000")
 
 
 # ----------------------------------------------------------------------------- tables
@@ -57,7 +58,8 @@ class Evaluation:
     Attributes
     ----------
     rows : list of dict
-        One dict per image with keys ``name``, ``psnr``, ``ssim``, ``uqi``, ``mae``.
+        One dict per image with keys ``name``, ``psnr``, ``ssim``, ``uqi``, ``mae`` and
+        ``ciede2000`` (NaN for grey images, which have no colour to compare).
     """
 
     rows: list[dict]
@@ -66,6 +68,12 @@ class Evaluation:
     def means(self) -> dict[str, float]:
         """Mean of each metric over the rows (PSNR is ``inf`` if any image is exact)."""
         return {k: float(np.mean([row[k] for row in self.rows])) for k in METRIC_NAMES}
+
+    @property
+    def stds(self) -> dict[str, float]:
+        """Spread of each metric over the rows: sample standard deviation (0 for one row)."""
+        return {k: float(np.std([row[k] for row in self.rows], ddof=1)) if len(self.rows) > 1
+                else 0.0 for k in METRIC_NAMES}
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -91,12 +99,13 @@ class Evaluation:
 
     def to_markdown(self, means: bool = True) -> str:
         """A markdown table, one row per image, plus a final **mean** row if ``means``."""
-        lines = ["| image | PSNR (dB) | SSIM | UQI | MAE |", "|---|---:|---:|---:|---:|"]
+        lines = ["| image | PSNR (dB) | SSIM | UQI | MAE | CIEDE2000 |",
+                 "|---|---:|---:|---:|---:|---:|"]
         rows = [*self.rows, {"name": "**mean**", **self.means}] if means else self.rows
         for row in rows:
             lines.append(
                 f"| {row['name']} | {row['psnr']:.2f} | {row['ssim']:.4f} "
-                f"| {row['uqi']:.4f} | {row['mae']:.4f} |"
+                f"| {row['uqi']:.4f} | {row['mae']:.4f} | {row['ciede2000']:.2f} |"
             )
         return "\n".join(lines) + "\n"
 
@@ -122,7 +131,7 @@ def evaluate_pairs(
     names: Sequence[str] | None = None,
     data_range: float = 1.0,
 ) -> Evaluation:
-    """PSNR, SSIM, UQI and MAE of each (prediction, reference) pair.
+    """PSNR, SSIM, UQI, MAE and CIEDE2000 of each (prediction, reference) pair.
 
     Parameters
     ----------
@@ -184,12 +193,16 @@ def _score(name: str, pred: np.ndarray, ref: np.ndarray, data_range: float) -> d
         "ssim": ssim(pred, ref, data_range),
         "uqi": uqi(pred, ref),
         "mae": mae(pred, ref),
+        "ciede2000": ciede2000(pred / data_range, ref / data_range)
+        if pred.ndim == 3 and pred.shape[-1] == 3
+        else float("nan"),
     }
 
 
 __all__ = [
     "Evaluation",
     "METRIC_NAMES",
+    "ciede2000",
     "evaluate_pairs",
     "gaussian_taps",
     "mae",

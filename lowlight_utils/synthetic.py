@@ -1,5 +1,6 @@
-"""Synthetic low light, and the embedded default data set built with it.
+"""The embedded default data set: bundled photographs, spoilt by a task's degradation.
 
+The degradations themselves live in :mod:`lowlight_utils.degradations` (re-exported here).
 A low-light photograph is dark because few photons reached the sensor, and it is noisy for
 the same reason. :func:`synthesize_low_light` follows that path instead of just scaling
 pixel values:
@@ -29,83 +30,25 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
+from .degradations import (  # noqa: F401  (re-exported: the darkening model lives there)
+    TASKS,
+    check_task,
+    degrade,
+    linear_to_srgb,
+    srgb_to_linear,
+    synthesize_low_light,
+)
 from .image_io import Pair, load_image, save_image
 
-SAMPLE_VERSION = 1
-
-
-def srgb_to_linear(x: np.ndarray) -> np.ndarray:
-    """Undo the sRGB transfer curve (IEC 61966-2-1); input and output in [0, 1]."""
-    x = np.asarray(x, dtype=np.float64)
-    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4)
-
-
-def linear_to_srgb(x: np.ndarray) -> np.ndarray:
-    """Apply the sRGB transfer curve to linear light in [0, 1]."""
-    x = np.clip(np.asarray(x, dtype=np.float64), 0.0, 1.0)
-    return np.where(x <= 0.0031308, 12.92 * x, 1.055 * x ** (1 / 2.4) - 0.055)
-
-
-def synthesize_low_light(
-    image: np.ndarray,
-    seed: int,
-    exposure: float | tuple[float, float] = (0.03, 0.12),
-    full_well: float = 2000.0,
-    read_noise: float = 2.0,
-    bits: int = 8,
-) -> np.ndarray:
-    """Darken a well-exposed sRGB image the way a short exposure would.
-
-    Parameters
-    ----------
-    image : ndarray, (H, W, 3), float in [0, 1]
-        A normally exposed sRGB image.
-    seed : int
-        Seeds the exposure draw and the noise; the same seed gives the same image.
-    exposure : float or (float, float)
-        Fraction of the normal exposure. A pair is a range; the value is drawn
-        log-uniformly from it. 0.03-0.12 (3-5 stops under) gives images as dark as LOL's.
-    full_well : float
-        Photo-electrons a white pixel collects at normal exposure. Small phone sensors at
-        high ISO collect a few thousand; fewer electrons means more shot noise.
-    read_noise : float
-        Standard deviation of the Gaussian read noise, in electrons (1-5 for modern sensors).
-    bits : int
-        Quantisation of the written file (8 for PNG/JPEG).
-
-    Returns
-    -------
-    ndarray, float32, same shape, values on the 2**bits - 1 grid in [0, 1].
-
-    Examples
-    --------
-    >>> img = np.full((4, 4, 3), 0.5, dtype=np.float32)
-    >>> low = synthesize_low_light(img, seed=0)
-    >>> bool(low.mean() < 0.25)
-    True
-    """
-    img = np.asarray(image, dtype=np.float64)
-    if img.ndim != 3 or img.shape[-1] != 3:
-        raise ValueError(f"expected an (H, W, 3) image, got shape {img.shape}")
-    rng = np.random.default_rng(seed)
-    if isinstance(exposure, tuple | list):
-        lo, hi = exposure
-        exposure = float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
-    if not 0 < exposure <= 1:
-        raise ValueError(f"exposure must be in (0, 1], got {exposure}")
-    electrons = srgb_to_linear(img) * exposure * full_well
-    noisy = rng.poisson(electrons) + rng.normal(0.0, read_noise, size=img.shape)
-    linear = np.clip(noisy / full_well, 0.0, 1.0)
-    levels = 2**bits - 1
-    return (np.round(linear_to_srgb(linear) * levels) / levels).astype(np.float32)
+SAMPLE_VERSION = 2
 
 
 # --------------------------------------------------------------------------------------
 # The embedded default data set
 
 #: Source photographs: name -> (where it ships, file name). All are in installed packages.
+#: Every natural colour photograph that scikit-image and matplotlib ship; data/README.md
+#: lists them with their licences and the bundled images left out (and why).
 SAMPLE_SOURCES = {
     "astronaut": ("skimage", "astronaut.png"),
     "chelsea": ("skimage", "chelsea.png"),
@@ -114,15 +57,23 @@ SAMPLE_SOURCES = {
     "motorcycle_left": ("skimage", "motorcycle_left.png"),
     "motorcycle_right": ("skimage", "motorcycle_right.png"),
     "grace_hopper": ("matplotlib", "grace_hopper.jpg"),
+    "ihc": ("skimage", "ihc.png"),
+    "retina": ("skimage", "retina.jpg"),
 }
+
+#: Seed index of each source. The first seven are the sorted names of version 1, so their
+#: pairs are byte-identical to it; sources added later are appended.
+_SEED_ORDER = ("astronaut", "chelsea", "coffee", "grace_hopper", "motorcycle_left",
+               "motorcycle_right", "rocket", "ihc", "retina")
 
 #: Scenes: the two views of the stereo motorcycle pair are one scene.
 SCENES = {name: name.split("_")[0] if name.startswith("motorcycle") else name
           for name in SAMPLE_SOURCES}
 
-#: Which scenes go where. Test and validation scenes are never seen in training.
+#: Which scenes go where. Test and validation scenes are never seen in training. The test
+#: and validation scenes are those of version 1; the photographs added since train.
 SAMPLE_SPLIT = {
-    "train": ("astronaut", "motorcycle", "rocket"),
+    "train": ("astronaut", "ihc", "motorcycle", "retina", "rocket"),
     "val": ("grace_hopper",),
     "test": ("chelsea", "coffee"),
 }
@@ -152,34 +103,50 @@ def default_data_dir() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "lowlight_utils"
 
 
-def _sample_params(variants: int, seed: int) -> dict:
-    return {
+def _sample_params(variants: int, seed: int, task: str = "low-light") -> dict:
+    model = {"low-light": "synthesize_low_light defaults", "noise": "synthesize_noise defaults",
+             "blur": "synthesize_blur defaults"}[task]
+    params = {
         "version": SAMPLE_VERSION,
         "variants": variants,
         "seed": seed,
         "sources": sorted(SAMPLE_SOURCES),
-        "model": "synthesize_low_light defaults",
+        "model": model,
     }
+    if task != "low-light":
+        params["task"] = task
+    return params
+
+
+def sample_root(task: str = "low-light") -> Path:
+    """Default folder of the embedded sample of ``task`` under :func:`default_data_dir`."""
+    suffix = "" if check_task(task) == "low-light" else f"-{task}"
+    return default_data_dir() / f"sample-v{SAMPLE_VERSION}{suffix}"
 
 
 def sample_dataset(root: str | os.PathLike | None = None, variants: int = 4, seed: int = 0,
-                   verbose: bool = False) -> Path:
-    """Write (once) and return the embedded paired data set.
+                   verbose: bool = False, task: str = "low-light") -> Path:
+    """Write (once) and return the embedded paired data set of a task.
 
-    Each of the seven source photographs gets ``variants`` darkened versions with different
-    exposures and noise (seeded), written as ``low/<source>__v<k>.png`` with the clean
+    Each source photograph gets ``variants`` degraded versions (seeded: for low light,
+    different exposures and noise), written as ``low/<source>__v<k>.png`` with the clean
     photograph as ``high/<source>__v<k>.png``: the generic layout :func:`find_pairs` reads.
+    The folder names stay ``low``/``high`` for every task (degraded/clean).
     A ``manifest.json`` records how it was made; a second call with the same settings reuses
     the files, and a folder made with other settings is never overwritten.
 
     Parameters
     ----------
     root : path, optional
-        Destination folder; default ``default_data_dir() / "sample-v1"``.
+        Destination folder; default :func:`sample_root` of the task
+        (``default_data_dir() / "sample-v2"`` for low light, ``sample-v2-noise``, ...).
     variants : int
         Darkened versions per photograph.
     seed : int
-        Base seed; variant ``k`` of source ``i`` uses ``seed * 1000 + 10 * i + k``.
+        Base seed; variant ``k`` of source ``i`` (its place in ``_SEED_ORDER``) uses
+        ``seed * 1000 + 10 * i + k``.
+    task : str
+        One of :data:`~lowlight_utils.degradations.TASKS`.
 
     Returns
     -------
@@ -191,8 +158,8 @@ def sample_dataset(root: str | os.PathLike | None = None, variants: int = 4, see
     FileExistsError
         If ``root`` holds something other than this exact sample.
     """
-    root = Path(root) if root is not None else default_data_dir() / f"sample-v{SAMPLE_VERSION}"
-    params = _sample_params(variants, seed)
+    root = Path(root) if root is not None else sample_root(task)
+    params = _sample_params(variants, seed, check_task(task))
     manifest = root / "manifest.json"
     if manifest.exists():
         found = json.loads(manifest.read_text())
@@ -208,11 +175,12 @@ def sample_dataset(root: str | os.PathLike | None = None, variants: int = 4, see
     tmp = Path(tempfile.mkdtemp(prefix=".sample-", dir=root.parent))
     try:
         files = []
-        for i, name in enumerate(sorted(SAMPLE_SOURCES)):
+        for name in sorted(SAMPLE_SOURCES):
+            i = _SEED_ORDER.index(name)
             high = load_image(source_path(name))
             for k in range(variants):
                 stem = f"{name}__v{k}"
-                low = synthesize_low_light(high, seed=seed * 1000 + 10 * i + k)
+                low = degrade(high, task, seed=seed * 1000 + 10 * i + k)
                 save_image(tmp / "low" / f"{stem}.png", low)
                 save_image(tmp / "high" / f"{stem}.png", high)
                 files += [f"low/{stem}.png", f"high/{stem}.png"]
@@ -233,8 +201,16 @@ def sample_dataset(root: str | os.PathLike | None = None, variants: int = 4, see
     return root
 
 
+def sample_task(root: str | os.PathLike) -> str | None:
+    """The task of the embedded sample in ``root``, or None if it is not one."""
+    if not is_sample(root):
+        return None
+    params = json.loads((Path(root) / "manifest.json").read_text())["params"]
+    return params.get("task", "low-light")
+
+
 def is_sample(root: str | os.PathLike) -> bool:
-    """True when ``root`` was written by :func:`sample_dataset`."""
+    """True when ``root`` was written by :func:`sample_dataset` (any task)."""
     manifest = Path(root) / "manifest.json"
     if not manifest.is_file():
         return False

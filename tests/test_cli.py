@@ -104,7 +104,7 @@ def test_train_resume_evaluate_and_enhance_with_the_model(pairs_dir, tmp_path, c
     assert "| best.keras |" in out
     with open(table) as f:
         rows = list(csv.DictReader(f))
-    assert rows and set(rows[0]) == {"name", "psnr", "ssim", "uqi", "mae"}
+    assert rows and set(rows[0]) == {"name", "psnr", "ssim", "uqi", "mae", "ciede2000"}
     assert cli.main(["-q", "evaluate", "--model", str(run / "best.keras"), "--data",
                      str(pairs_dir), "--csv", str(table)]) == 1  # no silent overwrite
 
