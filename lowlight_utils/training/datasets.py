@@ -33,7 +33,7 @@ class CourseData:
 
 def course_datasets(profile=None, data_dir=None, seed: int = 0, samples: int = 2,
                     sample_side: int = 128, batches_per_step: int = 1,
-                    splits=None, augment=True) -> CourseData:
+                    splits=None, augment=True, task: str = "low-light") -> CourseData:
     """Build the training and validation pipelines of the course's splits for a profile.
 
     Parameters
@@ -57,6 +57,8 @@ def course_datasets(profile=None, data_dir=None, seed: int = 0, samples: int = 2
         Splits already made (default: ``course_splits(data_dir, seed)``).
     augment : bool or lowlight_utils.data.Augment
         Paired augmentation of the training crops (``True``: flips and 90-degree turns).
+    task : str
+        Which embedded sample to split when neither ``data_dir`` nor ``splits`` is given.
 
     Returns
     -------
@@ -68,7 +70,7 @@ def course_datasets(profile=None, data_dir=None, seed: int = 0, samples: int = 2
     from ..pipeline import make_dataset
 
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
-    splits = splits or course_splits(data_dir, seed=seed)
+    splits = splits or course_splits(data_dir, seed=seed, task=task)
     train_ds = make_dataset(splits.train, crop=prof.crop,
                             batch_size=prof.batch_size * batches_per_step,
                             augment=augment, cache=True, shuffle=True, seed=seed,

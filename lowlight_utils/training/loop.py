@@ -213,6 +213,7 @@ def fit_method(
     build_kwargs: dict | None = None,
     augment=True,
     sizes_from_method: bool = True,
+    task: str = "low-light",
     **train_kwargs,
 ) -> TrainResult:
     """Train a method of :data:`METHODS` on the course's splits: what ``python -m
@@ -236,6 +237,9 @@ def fit_method(
     sizes_from_method : bool
         Take crop, batch, steps and epochs from the method's module where it sets them
         (:func:`method_profile`); False keeps ``profile`` as given (the presets).
+    task : str
+        ``"low-light"``, ``"noise"`` or ``"blur"``: which embedded sample trains it when
+        ``data_dir`` is not given (:func:`lowlight_utils.data.course_splits`).
     **train_kwargs
         Passed to :func:`train` (``strategy``, ``verbose``, ``callbacks``, ...).
 
@@ -252,7 +256,7 @@ def fit_method(
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
     if sizes_from_method:
         prof = method_profile(method, prof)
-    splits = course_splits(data_dir, seed=seed)
+    splits = course_splits(data_dir, seed=seed, task=task)
     steps = steps_per_epoch(prof, len(splits.train))
     spec = get_method(method)
     epochs = epochs or (default_epochs(method, prof) if sizes_from_method else prof.epochs)
