@@ -9,8 +9,12 @@ Examples
     python -m lowlight_utils train --method pix2pix-bce --out runs/p2p
     python -m lowlight_utils evaluate --model runs/p2p/best.keras --csv runs/p2p/test.csv
     python -m lowlight_utils evaluate --method baselines
+    python -m lowlight_utils train --method pix2pix-bce --task noise --out runs/p2p-noise
+    python -m lowlight_utils evaluate --method baselines --task noise   # tuned on val
+    python -m lowlight_utils evaluate --model runs/p2p-noise/best.keras --task noise
     python -m lowlight_utils enhance --model runs/p2p/best.keras photos/ --out enhanced/
     python -m lowlight_utils enhance --method clahe dark.jpg --out enhanced/
+    python -m lowlight_utils enhance --task blur --method wiener soft.png --out sharp/
 
 Every command exits with a non-zero status and a one-line reason on failure.
 """
@@ -22,10 +26,14 @@ import sys
 import textwrap
 from pathlib import Path
 
-from .training import METHODS
+from .degradations import TASKS
+from .restoration_baselines import TASK_BASELINES
 
 PROFILES = ("quick", "full", "auto")
 BASELINE_CHOICES = ("identity", "gamma", "histeq", "clahe")
+#: Every ``--method`` of evaluate and enhance: the low-light baselines, then the noise and
+#: blur tasks' (which one a task accepts is checked after parsing, by :func:`_check_method`).
+METHOD_CHOICES = BASELINE_CHOICES + tuple(n for names in TASK_BASELINES.values() for n in names)
 
 
 def _prepare(args) -> int:
@@ -38,9 +46,20 @@ def _prepare(args) -> int:
     from .data import find_pairs
     from .synthetic import sample_dataset
 
-    root = sample_dataset(args.root, verbose=True)
-    print(f"embedded sample: {len(find_pairs(root))} pairs in {root}")
+    root = sample_dataset(args.root, verbose=True, task=args.task)
+    print(f"embedded sample ({args.task}): {len(find_pairs(root))} pairs in {root}")
     return 0
+
+
+def _check_data(data, task: str) -> None:
+    """A ValueError when ``--data`` is an embedded sample of another task than ``task``."""
+    from .synthetic import sample_task
+
+    kind = sample_task(data) if data is not None and Path(data).is_dir() else None
+    if kind not in (None, task):
+        raise ValueError(f"{data} is the embedded {kind} sample, not a {task} one; drop "
+                         f"--data or write it with: python -m lowlight_utils prepare "
+                         f"--task {task}")
 
 
 def _preset_run(args):
@@ -57,14 +76,18 @@ def _preset_run(args):
         get_profile(args.profile or "full"), crop=preset.crop, batch_size=preset.batch_size,
         epochs=preset.epochs))
     augment = {"report": REPORT_AUGMENT, "flips": Augment(flips=True, rot90=False),
+               "jitter": Augment(flips=False, rot90=False, jitter=0.5),
                None: False}[preset.augment]
+    if args.task not in (None, preset.task):
+        raise ValueError(f"preset {preset.name} trains on the {preset.task} task; drop "
+                         f"--task {args.task} or choose another preset")
     return (preset.method, profile, dict(preset.build), augment,
-            cap_epochs(args.epochs or preset.epochs))
+            cap_epochs(args.epochs or preset.epochs), preset.task)
 
 
 def _train(args) -> int:
     from .config import apply_precision, cap_epochs, get_profile
-    from .training import fit_method
+    from .training import fit_method, get_method
 
     if args.list_presets:
         from .presets import list_presets
@@ -75,19 +98,22 @@ def _train(args) -> int:
         raise ValueError("train needs --out RUN_DIR and exactly one of --method or --preset "
                          "(see --list-presets)")
     if args.preset:
-        method, profile, build_kwargs, augment, epochs = _preset_run(args)
+        method, profile, build_kwargs, augment, epochs, task = _preset_run(args)
         sizes_from_method = False
     else:
-        method, profile, build_kwargs, augment, epochs = (
+        get_method(args.method)  # an unknown name: a ValueError listing the methods
+        method, profile, build_kwargs, augment, epochs, task = (
             args.method, get_profile(args.profile), None, True,
-            args.epochs and cap_epochs(args.epochs))
+            args.epochs and cap_epochs(args.epochs), args.task or "low-light")
         sizes_from_method = True
+    _check_data(args.data, task)
     print(profile)
+    print(f"task: {task}")
     print(f"precision: {apply_precision()} ($LOWLIGHT_PRECISION)")
     result = fit_method(
         method, args.out, profile=profile, data_dir=args.data, epochs=epochs,
         seed=args.seed, build_kwargs=build_kwargs, augment=augment,
-        sizes_from_method=sizes_from_method, verbose=args.verbose,
+        sizes_from_method=sizes_from_method, verbose=args.verbose, task=task,
     )
     if result.stopped_on_nan:
         print(f"error: {result.stopped_on_nan}", file=sys.stderr)
@@ -101,15 +127,46 @@ def _train(args) -> int:
     return 0
 
 
+def _check_method(method: str, task: str) -> None:
+    """A ValueError unless ``--method`` (a baseline name) belongs to ``--task``."""
+    valid = BASELINE_CHOICES if task == "low-light" else TASK_BASELINES[task]
+    if method not in valid:
+        owner = "low-light" if method in BASELINE_CHOICES else next(
+            t for t, names in TASK_BASELINES.items() if method in names)
+        raise ValueError(f"--method {method} is a {owner} baseline; --task {task} takes "
+                         f"{', '.join(valid)}")
+
+
+def _tuned(task: str, names, val_pairs) -> dict:
+    """Name -> function of the ``task`` baselines ``names``, tuned on ``val_pairs``."""
+    from functools import partial
+
+    from .restoration_baselines import restore, tune
+
+    methods = {}
+    for name in names:
+        params, score = tune(name, val_pairs)
+        print(f"{name}: {params} (tuned on {len(val_pairs)} validation pairs: "
+              f"{score:.2f} dB on their centre crops)")
+        methods[name] = partial(restore, name, **params)
+    return methods
+
+
 def _enhancer(args):
     """The function or model named by ``--model`` / ``--method``."""
     if args.model:
         from .training import load_model
 
         return load_model(args.model)
-    from .baselines import BASELINES
+    _check_method(args.method, args.task)
+    if args.task == "low-light":
+        from .baselines import BASELINES
 
-    return BASELINES[args.method]
+        return BASELINES[args.method]
+    from .data import course_splits
+
+    splits = course_splits(task=args.task)  # the embedded sample of the task
+    return _tuned(args.task, [args.method], splits.val)[args.method]
 
 
 def _evaluate(args) -> int:
@@ -118,7 +175,10 @@ def _evaluate(args) -> int:
     from .data import course_splits, load_image
     from .metrics import evaluate_pairs
 
-    splits = course_splits(args.data, seed=args.seed)
+    if args.method not in (None, "baselines"):
+        _check_method(args.method, args.task)
+    _check_data(args.data, args.task)
+    splits = course_splits(args.data, seed=args.seed, task=args.task)
     pairs = cap_images(splits[args.split])
     print(f"{splits}; evaluating the {args.split} split ({len(pairs)} pairs"
           + (f", the first {len(pairs)} only: {SMOKE_ENV} is set)" if is_smoke() else ")"))
@@ -128,10 +188,15 @@ def _evaluate(args) -> int:
 
         model = load_model(args.model)
         methods = {Path(args.model).name: lambda img: enhance_image(model, img)}
-    elif args.method == "baselines":
-        methods = dict(BASELINES)
+    elif args.task == "low-light":
+        methods = dict(BASELINES) if args.method == "baselines" else {
+            args.method: BASELINES[args.method]}
     else:
-        methods = {args.method: BASELINES[args.method]}
+        names = TASK_BASELINES[args.task] if args.method == "baselines" else [args.method]
+        if args.split == "val":
+            print("note: the baselines are tuned on the validation split being scored")
+        methods = {"identity": BASELINES["identity"],
+                   **_tuned(args.task, names, cap_images(splits.val))}
     if args.postprocess == "contrast-stretch":
         from .baselines import contrast_stretch
 
@@ -152,10 +217,15 @@ def _evaluate(args) -> int:
             if len(methods) > 1:
                 path = path.with_name(f"{path.stem}_{name}{path.suffix}")
             print(f"wrote {ev.to_csv(path, overwrite=args.overwrite)}")
-    print("\n| method | PSNR (dB) | SSIM | UQI | MAE |\n|---|---:|---:|---:|---:|")
+    print(f"\nmean ± sample std over the {len(pairs)} images of the {args.split} split "
+          "(a difference smaller than the spread is no result)")
+    print("\n| method | PSNR (dB) | SSIM | UQI | MAE | CIEDE2000 |\n|---|---:|---:|---:|---:|---:|")
     for name, ev in summary:
-        m = ev.means
-        print(f"| {name} | {m['psnr']:.2f} | {m['ssim']:.4f} | {m['uqi']:.4f} | {m['mae']:.4f} |")
+        m, s = ev.means, ev.stds
+        cells = [f"{m[k]:{f}} ± {s[k]:{f}}" for k, f in (("psnr", ".2f"), ("ssim", ".4f"),
+                                                       ("uqi", ".4f"), ("mae", ".4f"),
+                                                       ("ciede2000", ".2f"))]
+        print(f"| {name} | " + " | ".join(cells) + " |")
     return 0
 
 
@@ -236,10 +306,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("prepare", help="write the embedded sample data set, or download LOL")
     p.add_argument("--root", type=Path, help="where to write the sample (default: cache)")
     p.add_argument("--lol", type=Path, metavar="DEST", help="download LOL into DEST instead")
+    p.add_argument("--task", choices=TASKS, default="low-light",
+                   help="which task's sample to write (default low-light)")
     p.set_defaults(func=_prepare)
 
     p = sub.add_parser("train", help="train a method (resumes if RUN_DIR has a backup)")
-    p.add_argument("--method", choices=sorted(METHODS))
+    p.add_argument("--method", help="pix2pix-bce, pix2pix-wgan-gp, zero-dce or zero-dce++ "
+                   "(lowlight_utils.training.METHODS)")
     p.add_argument("--preset", help="a report's configuration by name (see --list-presets); "
                    "runs on the full profile unless --profile says otherwise")
     p.add_argument("--list-presets", action="store_true",
@@ -249,14 +322,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, metavar="RUN_DIR")
     p.add_argument("--profile", choices=PROFILES, help="default: $LOWLIGHT_PROFILE or auto")
     p.add_argument("--epochs", type=int, help="total epochs (default: the method's for the profile)")
+    p.add_argument("--task", choices=TASKS, help="which embedded sample trains it (default: "
+                   "low-light, or the preset's task; LOL is low-light only)")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=_train)
 
-    p = sub.add_parser("evaluate", help="PSNR/SSIM/UQI/MAE of a model or baseline on a split")
+    p = sub.add_parser("evaluate", help="PSNR/SSIM/UQI/MAE/CIEDE2000 of a model or baseline "
+                       "on a split")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--model", type=Path, help="a .keras model")
-    src.add_argument("--method", choices=("baselines", *BASELINE_CHOICES),
-                     help="a classical baseline, or all of them")
+    src.add_argument("--method", choices=("baselines", *METHOD_CHOICES),
+                     help="a classical baseline of the task, or all of them (noise and blur "
+                     "baselines are tuned on the validation split first)")
+    p.add_argument("--task", choices=TASKS, default="low-light",
+                   help="which embedded sample to score on (default low-light)")
     p.add_argument("--data", type=Path, help="data folder (default: LOL or the sample)")
     p.add_argument("--split", choices=("train", "val", "test"), default="test")
     p.add_argument("--csv", type=Path, help="write the per-image scores here")
@@ -271,7 +350,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("enhance", help="enhance image files or folders at full resolution")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--model", type=Path, help="a .keras model")
-    src.add_argument("--method", choices=BASELINE_CHOICES, help="a classical baseline")
+    src.add_argument("--method", choices=METHOD_CHOICES, help="a classical baseline of the "
+                     "task (noise and blur ones are tuned on the task sample's validation "
+                     "split first)")
+    p.add_argument("--task", choices=TASKS, default="low-light",
+                   help="what the inputs suffer from (default low-light)")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="image files or folders")
     p.add_argument("--out", required=True, type=Path, metavar="DIR")
     p.add_argument("--overwrite", action="store_true", help="replace existing outputs")

@@ -76,3 +76,58 @@ def ciede2000(pred, ref) -> float:
     if p.ndim != 3 or p.shape[-1] != 3:
         raise ValueError(f"CIEDE2000 needs (H, W, 3) RGB images, got shape {p.shape}")
     return float(deltaE_ciede2000(rgb2lab(p), rgb2lab(r)).mean())
+
+
+def mean_chroma_hue(image) -> tuple[float, float]:
+    """Hue angle and size of an sRGB image's mean chroma in CIELAB.
+
+    The image's pixels are converted to CIELAB (:func:`skimage.color.rgb2lab`, D65) and
+    their a* and b* averaged; the hue is the angle of that mean, ``atan2(b*, a*)`` in
+    degrees. It summarises the image's overall colour cast: a model that turns green
+    foliage red-brown moves it. When the mean chroma is small (a nearly grey image, or
+    colours that cancel) the angle is undefined or dominated by noise; the returned chroma
+    says how far from grey the mean is, so callers can skip such images.
+
+    Parameters
+    ----------
+    image : array_like, (H, W, 3), float in [0, 1]
+        An sRGB image (values outside [0, 1] are clipped).
+
+    Returns
+    -------
+    hue : float
+        Degrees in [0, 360): 0 is red-magenta (+a*), 90 yellow (+b*), 180 green, 270 blue.
+    chroma : float
+        ``hypot(mean a*, mean b*)`` in CIELAB units (0 for a grey image).
+
+    Raises
+    ------
+    ValueError
+        If the image is not (H, W, 3).
+
+    Examples
+    --------
+    >>> hue, chroma = mean_chroma_hue(np.full((2, 2, 3), [0.8, 0.7, 0.2]))  # yellow-orange
+    >>> round(hue), round(chroma)
+    (94, 64)
+    """
+    from skimage.color import rgb2lab
+
+    img = np.clip(np.asarray(image, dtype=np.float64), 0.0, 1.0)
+    if img.ndim != 3 or img.shape[-1] != 3:
+        raise ValueError(f"mean_chroma_hue needs an (H, W, 3) RGB image, got shape {img.shape}")
+    lab = rgb2lab(img)
+    a, b = float(lab[..., 1].mean()), float(lab[..., 2].mean())
+    return float(np.degrees(np.arctan2(b, a)) % 360.0), float(np.hypot(a, b))
+
+
+def hue_difference(h1: float, h2: float) -> float:
+    """Absolute difference of two hue angles in degrees, the short way round (0-180).
+
+    Examples
+    --------
+    >>> hue_difference(350.0, 10.0)
+    20.0
+    """
+    d = abs(float(h1) - float(h2)) % 360.0
+    return min(d, 360.0 - d)

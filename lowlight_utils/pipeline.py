@@ -30,6 +30,31 @@ class Augment:
         Maximum absolute hue shift (fraction of a turn).
     jitter : float
         Probability of applying the colour jitter to a given pair.
+    channel_permute : float
+        Probability of shuffling the RGB channels of a pair (uniformly among the six orders,
+        the identity included).
+    hue_rotate : float
+        Maximum angle, in degrees, of a rotation of the colours about the grey axis in
+        linear light (uniform in ``[-hue_rotate, hue_rotate]``; 180 means any hue).
+
+    Notes
+    -----
+    **Colour-equivariant augmentation** (``channel_permute``, ``hue_rotate``). The course's
+    pairs exist on disk already, so both images are transformed, not the reference before
+    the darkening; for these two transforms that is (nearly) the same thing.
+    :func:`lowlight_utils.degradations.synthesize_low_light` treats every channel alike: the
+    same exposure scale, Poisson and read noise drawn independently per channel, the same
+    sRGB curve. Permuting the channels of the darkened image therefore gives exactly a
+    darkened version of the permuted reference (same distribution). A rotation ``R`` about
+    the grey axis in linear light commutes with the exposure scale ``k`` (``R k x = k R x``)
+    and keeps grey grey; it is only approximately a darkening of the rotated reference
+    because the rotated noise is no longer independent per channel (the read noise is
+    isotropic, so it keeps its distribution; the shot noise is not) and because colours
+    rotated out of the RGB cube are clipped. Trained on a handful of photographs, a network
+    otherwise learns their colours (green foliage comes out red-brown); with these
+    transforms the only colour rule consistent with its data is "keep the hue of the input".
+    Both are off in a bare ``Augment()``; ``make_dataset(augment=True)`` uses
+    :data:`DEFAULT_AUGMENT`, which turns them on.
     """
 
     flips: bool = True
@@ -40,10 +65,101 @@ class Augment:
     saturation: tuple[float, float] = (0.8, 1.2)
     hue: float = 0.02
     jitter: float = 0.0
+    channel_permute: float = 0.0
+    hue_rotate: float = 0.0
 
 
 #: The WGAN-GP report's augmentation: flips, the 10 % crop-and-resize and colour jitter.
 REPORT_AUGMENT = Augment(flips=True, rot90=False, crop_resize=0.5, jitter=0.5)
+
+#: What ``augment=True`` means (:func:`make_dataset`, ``course_datasets``, ``fit_method``):
+#: flips, 90-degree turns, a random channel order and a hue rotation of any angle, applied
+#: alike to both images of a pair. ``Augment()`` is the same without the colour transforms.
+DEFAULT_AUGMENT = Augment(channel_permute=1.0, hue_rotate=180.0)
+
+_PERMUTATIONS = ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0))
+
+
+def _srgb_to_linear(x):
+    import tensorflow as tf
+
+    return tf.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4)
+
+
+def _linear_to_srgb(x):
+    import tensorflow as tf
+
+    x = tf.clip_by_value(x, 0.0, 1.0)
+    return tf.where(x <= 0.0031308, 12.92 * x, 1.055 * x ** (1 / 2.4) - 0.055)
+
+
+def grey_axis_rotation(degrees):
+    """The 3x3 matrix that rotates RGB vectors by ``degrees`` about the grey axis (1, 1, 1).
+
+    Rodrigues' formula with the unit axis ``k = (1, 1, 1) / sqrt(3)``:
+    ``R = cos(t) I + sin(t) [k]x + (1 - cos(t)) k k^T``. ``R`` is orthogonal, fixes every
+    grey ``(v, v, v)`` and turns by 120 degrees onto the channel shift R -> G -> B -> R.
+
+    Parameters
+    ----------
+    degrees : float or scalar tensor
+
+    Returns
+    -------
+    tf.Tensor, float32, (3, 3)
+        Apply as ``rgb @ tf.transpose(R)``.
+    """
+    import math
+
+    import tensorflow as tf
+
+    t = tf.cast(degrees, tf.float32) * (math.pi / 180.0)
+    c, s = tf.cos(t), tf.sin(t)
+    a = (1.0 - c) / 3.0
+    q = s / math.sqrt(3.0)
+    return tf.reshape(tf.stack([c + a, a - q, a + q,
+                                a + q, c + a, a - q,
+                                a - q, a + q, c + a]), (3, 3))
+
+
+def rotate_hue(image, degrees):
+    """Rotate the colours of an sRGB image about the grey axis in linear light.
+
+    sRGB -> linear light, the rotation of :func:`grey_axis_rotation`, clip to [0, 1],
+    back to sRGB. Grey pixels are unchanged; the exposure scale of the darkening commutes
+    with the rotation (see :class:`Augment`).
+
+    Parameters
+    ----------
+    image : tensor, (..., 3), float in [0, 1]
+    degrees : float or scalar tensor
+
+    Returns
+    -------
+    tf.Tensor, float32, same shape, in [0, 1]
+    """
+    import tensorflow as tf
+
+    lin = _srgb_to_linear(tf.convert_to_tensor(image, tf.float32))
+    rotated = tf.tensordot(lin, tf.transpose(grey_axis_rotation(degrees)), axes=1)
+    return _linear_to_srgb(rotated)
+
+
+def _colour_pair(low, high, seed, aug: Augment):
+    """The colour-equivariant part of :func:`_augment_pair`: same draw for both images."""
+    import tensorflow as tf
+
+    seeds = tf.random.experimental.stateless_split(
+        tf.random.experimental.stateless_fold_in(seed, 7919), num=3)
+    if aug.channel_permute > 0:
+        do = tf.random.stateless_uniform([], seeds[0]) < aug.channel_permute
+        k = tf.random.stateless_uniform([], seeds[1], 0, 6, dtype=tf.int32)
+        order = tf.gather(tf.constant(_PERMUTATIONS, tf.int32), tf.where(do, k, 0))
+        low, high = tf.gather(low, order, axis=-1), tf.gather(high, order, axis=-1)
+    if aug.hue_rotate > 0:
+        angle = tf.random.stateless_uniform([], seeds[2], -aug.hue_rotate, aug.hue_rotate)
+        low, high = rotate_hue(low, angle), rotate_hue(high, angle)
+    return low, high
 
 
 def _augment_pair(low, high, seed, aug: Augment, crop: int | None):
@@ -70,6 +186,8 @@ def _augment_pair(low, high, seed, aug: Augment, crop: int | None):
         k = tf.random.stateless_uniform([], seeds[6], 0, 4, dtype=tf.int32)
         both = tf.image.rot90(both, k)
     low, high = both[..., :3], both[..., 3:]
+    if aug.channel_permute > 0 or aug.hue_rotate > 0:
+        low, high = _colour_pair(low, high, seed, aug)
     if aug.jitter > 0:
         c = tf.random.stateless_uniform([], seeds[7], *aug.contrast)
         s, hshift = tf.unstack(
@@ -114,7 +232,8 @@ def make_dataset(
         crop, images of different sizes can only be batched with ``batch_size=1``.
     batch_size : int
     augment : bool or Augment
-        ``True`` means ``Augment()`` (flips and 90-degree rotations).
+        ``True`` means :data:`DEFAULT_AUGMENT` (flips, 90-degree rotations, a random
+        channel order and hue rotation); pass ``Augment()`` for flips and rotations only.
     value_range : (float, float)
         Output range; (0, 1) by default. Models rescale inside themselves, so only use
         (-1, 1) to look at what a [-1, 1] network sees.
@@ -139,7 +258,7 @@ def make_dataset(
     if not pairs:
         raise DatasetError("make_dataset got no pairs (is the split empty?)")
     if augment is True:
-        augment = Augment()
+        augment = DEFAULT_AUGMENT
     lows = [str(p.low) for p in pairs]
     highs = [str(p.high) for p in pairs]
 

@@ -5,6 +5,12 @@ low-light report trained, on whatever data is present (LOL if you have it). Each
 lists where it departs from its report and why: a reproduction that hides its differences
 is not one.
 
+Each preset also names its *task* (:data:`lowlight_utils.degradations.TASKS`): the SIDD
+report denoised, so ``bce-sidd-report`` trains on the ``noise`` sample; the phone-to-DSLR
+report's deblurring experiment is ``dped-deblur`` on the ``blur`` sample (Gaussian sigma 1,
+as that report made its pairs). The phone-to-DSLR mapping itself (``dped-wgan-clip``) has no
+synthetic counterpart and stays on low-light pairs.
+
 ``python -m lowlight_utils train --list-presets`` prints them.
 """
 
@@ -30,7 +36,8 @@ class Preset:
     crop, batch_size, epochs : int
         Training crop side, batch size and epochs.
     augment : str or None
-        ``"report"`` (flips, 10 % crop-and-resize, colour jitter), ``"flips"`` or None.
+        ``"report"`` (flips, 10 % crop-and-resize, colour jitter), ``"flips"``, ``"jitter"``
+        (colour jitter only, on half the pairs) or None.
     split : tuple
         Arguments for :func:`lowlight_utils.data.split_pairs` on the training pool when the
         report's split is reproduced: fractions, or counts with ``shuffle=False``.
@@ -38,6 +45,8 @@ class Preset:
         ``"contrast-stretch"`` (Gmin 10, Gmax 240) applied to outputs at inference.
     departures : tuple of str
         Where the preset differs from the report, and why.
+    task : str
+        The paired task it trains on: ``"low-light"``, ``"noise"`` or ``"blur"``.
     """
 
     name: str
@@ -51,11 +60,13 @@ class Preset:
     split: tuple
     postprocess: str | None = None
     departures: tuple[str, ...] = ()
+    task: str = "low-light"
 
     def describe(self) -> str:
         """A few lines for ``--list-presets``."""
         lines = [
             f"{self.name}: {self.report}",
+            f"  task {self.task}",
             f"  method {self.method} {self.build or ''}".rstrip(),
             f"  crop {self.crop}, batch {self.batch_size}, {self.epochs} epochs, "
             f"augment {self.augment}, report's split {self.split}"
@@ -97,10 +108,17 @@ PRESETS: dict[str, Preset] = {
             method="pix2pix-bce",
             build={"disc_variant": "70x70", "l1_weight": 100.0, "learning_rate": 2e-4},
             crop=256, batch_size=1, epochs=100, augment="flips", split=(0.8, 0.2),
+            task="noise",
             departures=(
-                "trains on low-light pairs (LOL or the embedded sample), not SIDD's noisy/clean "
-                "smartphone pairs: SIDD cannot be downloaded here. The recipe (BCE + 100 L1, "
-                "70x70 PatchGAN, Adam 2e-4/0.5, best-PSNR checkpoint) is the report's",
+                "trains on synthetic noise (the noise task: the embedded photographs with "
+                "Poisson-Gaussian sensor noise at a gain of 4-32), not SIDD's noisy/clean "
+                "smartphone pairs, which cannot be downloaded here. Real phone noise is "
+                "spatially correlated by demosaicking and shaped by the camera's own "
+                "denoising and sharpening; ours is white and independent per channel, which "
+                "is easier, for classical denoisers too",
+                "9 photographs (5 training scenes, 24 pairs) instead of SIDD's 160 scenes; "
+                "the recipe (BCE + 100 L1, 70x70 PatchGAN, Adam 2e-4/0.5, best-PSNR "
+                "checkpoint) is the report's",
                 "batch 1 and 100 epochs follow the pix2pix paper; the report does not state "
                 "them",
             ),
@@ -149,10 +167,36 @@ PRESETS: dict[str, Preset] = {
                 "downloaded here; L1 (weight 100) stands in for the content term",
                 "colour loss weight 0.3 = the report's 2 x 0.15; mean instead of sum over "
                 "pixels, so the weight does not depend on the crop size",
-                "trains on low-light pairs, not DPED phone/DSLR pairs (not downloadable here)",
+                "trains on low-light pairs, not DPED phone/DSLR pairs (not downloadable here); "
+                "no synthetic degradation stands in for a phone camera (the report's "
+                "deblurring experiment is the preset dped-deblur)",
                 "a U-Net of 6 down / 6 up levels instead of the report's 8 / 8: eight stride-2 "
                 "levels need inputs divisible by 256, and its 64x64 crops reach 1x1 after 6 "
                 "(the 8-level net crashes at its first skip connection, 2x2 against 1x1)",
+            ),
+        ),
+        Preset(
+            name="dped-deblur",
+            report="Pix2Pix deblurring, DPED DSLR images blurred with a Gaussian of "
+            "sigma 1 (report 004, section 3.3)",
+            method="pix2pix-bce",
+            build={"disc_variant": "70x70", "l1_weight": 100.0, "learning_rate": 2e-4},
+            crop=256, batch_size=8, epochs=400, augment="jitter", split=(2800, 50, 50),
+            postprocess="contrast-stretch", task="blur",
+            departures=(
+                "blurs the embedded photographs (9, 5 training scenes) instead of DPED's "
+                "DSLR images (not downloadable here); the blur is the report's (Gaussian, "
+                "sigma 1) plus a little noise (sigma 0.005) and 8-bit quantisation",
+                "no VGG perceptual loss (weight 1 in the report): pretrained VGG weights "
+                "cannot be downloaded here; BCE + 100 L1 is the rest of its generator loss",
+                "Adam beta_2 is Keras' 0.999, not the report's 0.99 (the pix2pix builder "
+                "does not expose it)",
+                "colour jitter of contrast, saturation and hue on half the pairs (the "
+                "WGAN-GP report's ranges); the report jittered contrast, brightness and "
+                "saturation with ranges it does not give",
+                "trains on 256x256 random crops and tests at full size; the report's "
+                "images were 256x256 (how it made them from DPED's photographs, it does not "
+                "say)",
             ),
         ),
     ]

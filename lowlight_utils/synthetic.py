@@ -104,8 +104,10 @@ def default_data_dir() -> Path:
 
 
 def _sample_params(variants: int, seed: int, task: str = "low-light") -> dict:
+    from .degradations import BLUR_NOISE
+
     model = {"low-light": "synthesize_low_light defaults", "noise": "synthesize_noise defaults",
-             "blur": "synthesize_blur defaults"}[task]
+             "blur": f"synthesize_blur sigma 1.0 noise {BLUR_NOISE}"}[task]
     params = {
         "version": SAMPLE_VERSION,
         "variants": variants,

@@ -84,8 +84,9 @@ if USE_DRIVE and "google.colab" in sys.modules:
 #
 # The course runs on LOL (485 training + 15 test pairs of real photographs, each shot twice:
 # short exposure and normal exposure) when you have it in `data/LOL` (see `data/README.md`).
-# Without it, it uses its **embedded sample**: seven photographs that ship inside
-# scikit-image and matplotlib, each darkened four times with a physical model of a short
+# Without it, it uses its **embedded sample**: nine photographs that ship inside
+# scikit-image and matplotlib (two of them, the motorcycle's left and right views, show one
+# scene), each darkened four times with a physical model of a short
 # exposure (section 3). Nothing is downloaded. `course_splits` finds whichever is present and
 # splits it; every later notebook calls the same function, so they all see the same split.
 
@@ -306,6 +307,64 @@ geometry_ok = all(
     np.corrcoef(luminance(lo).ravel(), luminance(hi).ravel())[0, 1] > 0.5 for lo, hi in draws)
 
 # %% [markdown]
+# ### Colour-equivariant augmentation
+#
+# Trained on five photographs, a network also learns *their colours*: shown an unseen photo,
+# it can turn green leaves red-brown because red-brown is what bright things looked like in
+# training. The darkening model gives us a cure. It treats the three channels alike (the same
+# exposure, independent noise in each channel, the same sRGB curve), so darkening a
+# photograph and then swapping its channels gives the same kind of image as swapping first
+# and darkening after. The same holds, nearly, for a **hue rotation**: turning every colour
+# about the grey axis in *linear light* is a linear map that commutes with multiplying the
+# light by the exposure (it keeps grey grey; only clipping at the edges of the RGB cube and
+# the shot noise, which is no longer independent per channel after the rotation, make it
+# approximate). So an enhancer should commute with both, and training pairs transformed by
+# one shared random channel order and hue angle teach it that: the only colour rule left
+# that fits every pair is "keep the input's hue". `make_dataset(augment=True)` (and so every
+# training run of the course) applies both; `Augment()` has them off. One training pair,
+# its channel-permuted version (R, G, B -> B, R, G) and a 90-degree hue rotation:
+
+# %%
+from lowlight_utils.pipeline import DEFAULT_AUGMENT, rotate_hue
+
+print(DEFAULT_AUGMENT)
+pair_low, pair_high = load_image(splits.train[0].low), load_image(splits.train[0].high)
+cycle = [2, 0, 1]
+versions = {"as is": (pair_low, pair_high),
+            "channels B, R, G": (pair_low[..., cycle], pair_high[..., cycle]),
+            "hue +90 degrees": (rotate_hue(pair_low, 90.0).numpy(),
+                                rotate_hue(pair_high, 90.0).numpy())}
+show_grid([[np.clip(lo * 4, 0, 1), hi] for lo, hi in versions.values()],
+          titles=["low (x4 for display)", "reference"], row_labels=list(versions))
+plt.show()
+
+# %% [markdown]
+# Does the darkening really commute with them? Darken the transformed reference with the
+# same exposure and compare it with the transformed dark image. The noise draws differ, so
+# the pixels do not match one for one, but the channel means (averaged over a whole image,
+# where the noise cancels) must, for a transform the darkening commutes with. A hue rotation
+# in sRGB values instead of linear light, for contrast, does not commute:
+
+# %%
+from lowlight_utils.pipeline import grey_axis_rotation
+
+EXPOSURE = 0.06
+dark = synthesize_low_light(pair_high, seed=0, exposure=EXPOSURE)
+rot_srgb = grey_axis_rotation(90.0).numpy().T
+transforms = {
+    "channel permutation": lambda im: im[..., cycle],
+    "hue rotation, linear light": lambda im: rotate_hue(im, 90.0).numpy(),
+    "hue rotation, sRGB values": lambda im: np.clip(im @ rot_srgb, 0, 1),
+}
+commute_gap = {}
+for name, f in transforms.items():
+    after = f(dark).mean((0, 1))
+    before = synthesize_low_light(f(pair_high), seed=1, exposure=EXPOSURE).mean((0, 1))
+    commute_gap[name] = float(np.abs(after - before).max())
+    print(f"{name:27s}: channel means differ by at most {commute_gap[name]:.4f} "
+          f"(dark image mean {dark.mean():.3f})")
+
+# %% [markdown]
 # ## 6. The `tf.data` pipeline and its speed
 #
 # Training batches come from `make_dataset`: parallel decoding, optional cache of decoded
@@ -483,6 +542,9 @@ assert not set(scenes["train"]) & (set(scenes["val"]) | set(scenes["test"]))
 assert not set(scenes["val"]) & set(scenes["test"])
 assert (high_means > 2 * low_means).all()
 assert geometry_ok
+assert commute_gap["channel permutation"] < 0.002
+assert commute_gap["hue rotation, linear light"] < 0.002
+assert commute_gap["hue rotation, sRGB values"] > 2 * commute_gap["hue rotation, linear light"]
 assert leak["n_train_leaky"] == leak["n_train_honest"]  # a fair comparison: same data size
 assert leak["leaky"] > leak["honest"] + 2.0, leak
 assert np.mean(oracle_y_scaled) > np.mean(oracle_y) > identity_psnr + 5

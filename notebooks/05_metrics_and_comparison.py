@@ -18,8 +18,9 @@
 # %% [markdown]
 # # 05 · Metrics in depth, and every method on one table
 #
-# What PSNR, SSIM, UQI and MAE measure, how each can be made to lie, and an honest comparison
-# of every method of the course on one split, one profile, one set of metrics.
+# What PSNR, SSIM, UQI, MAE and CIEDE2000 measure, how each can be made to lie, and an honest
+# comparison of every method of the course on one split, one profile, one set of metrics,
+# with the spread beside every mean; then the same comparison over every scene in turn.
 #
 # **Accelerator:** a CPU is enough; this notebook trains nothing and loads the models that
 # notebooks 02-04 exported to `runs/models/` (run them first, as `make course` does). On
@@ -84,7 +85,7 @@ if USE_DRIVE and "google.colab" in sys.modules:
     use_drive()
 
 # %% [markdown]
-# ## 1. Four metrics, one picture each
+# ## 1. Five metrics, one picture each
 #
 # We need an enhanced image to measure. Before any network, take the automatic-gamma output
 # of notebook 01 on a test image, and compare it with its reference.
@@ -98,6 +99,10 @@ if USE_DRIVE and "google.colab" in sys.modules:
 # * **UQI** (Wang & Bovik, 2002) is SSIM's ancestor without the constants, in 8x8 windows:
 #   `Q = 4 σxy μx μy / ((σx² + σy²)(μx² + μy²))`. Without C1, C2 it is unstable on flat
 #   regions (the course follows the authors' code for those windows).
+# * **CIEDE2000** (ΔE00, CIE 2001) converts both images to CIELAB and measures, pixel by
+#   pixel, how different the two colours *look*, weighting lightness, chroma and hue as
+#   human observers do; about 1 is just noticeable, above 10 they read as different
+#   colours. Lower is better. It is the one metric here built on colour perception.
 
 # %%
 import matplotlib.pyplot as plt
@@ -137,6 +142,60 @@ plt.show()
 # The error image shows where the pixels are off (mostly brightness on large areas); the
 # SSIM map shows where *structure* is lost (noise in flat regions, edges); UQI is harsher on
 # flat, noisy regions because it has no stabilising constants.
+#
+# ### What CIEDE2000 sees that PSNR does not
+#
+# PSNR adds up squared differences of R, G and B, whatever they do to the colour. Two errors
+# of the same size can look very different: below, one copy of a test reference is made
+# brighter, another has its hue turned by 30 degrees (in HSV), and the brightening is tuned
+# so that both copies have **the same PSNR**. CIEDE2000 tells them apart, and its maps show
+# where: the hue shift changes what colour things are (a tabby cat turning olive), which a
+# viewer notices far more than a slightly lighter picture.
+
+# %%
+from scipy.optimize import brentq
+from skimage.color import deltaE_ciede2000, hsv2rgb, rgb2hsv, rgb2lab
+
+from lowlight_utils.metrics import ciede2000
+
+ref = test_high[0]
+hsv = rgb2hsv(ref)
+hsv[..., 0] = (hsv[..., 0] + 30 / 360) % 1.0
+hue_shifted = hsv2rgb(hsv).astype(np.float32)
+hue_psnr = psnr(hue_shifted, ref)
+
+
+def brighter(d):
+    return np.clip(ref + d, 0, 1)
+
+
+d_equal = brentq(lambda d: psnr(brighter(d), ref) - hue_psnr, 1e-4, 0.9)  # same PSNR
+bright_shifted = brighter(d_equal)
+equal_psnr = {"brighter": (bright_shifted, psnr(bright_shifted, ref), ciede2000(bright_shifted, ref)),
+              "hue +30 deg": (hue_shifted, hue_psnr, ciede2000(hue_shifted, ref))}
+fig, ax = plt.subplots(1, 5, figsize=(17, 3))
+ax[0].imshow(ref)
+ax[0].set_title("reference", fontsize=9)
+for i, (name, (img, p_, de)) in enumerate(equal_psnr.items()):
+    ax[1 + i].imshow(img)
+    ax[1 + i].set_title(f"{name}: PSNR {p_:.2f} dB, CIEDE2000 {de:.1f}", fontsize=9)
+    de_map = deltaE_ciede2000(rgb2lab(img), rgb2lab(ref))
+    im = ax[3 + i].imshow(de_map, cmap="magma", vmin=0, vmax=30)
+    ax[3 + i].set_title(f"ΔE00 map, {name}", fontsize=9)
+    fig.colorbar(im, ax=ax[3 + i], fraction=0.046)
+for a in ax:
+    a.axis("off")
+fig.tight_layout()
+plt.show()
+for name, (_, p_, de) in equal_psnr.items():
+    print(f"{name:12s} PSNR {p_:6.2f} dB   CIEDE2000 {de:5.2f}")
+
+# %% [markdown]
+# Same PSNR, about twice the colour difference for the hue shift (the printed values; the
+# last cell checks the hue shift's CIEDE2000 is the larger by half at least). A low-light
+# enhancer that brightens well but turns the colours (a classic failure of per-channel
+# curves and of GANs trained on few scenes) can score well on PSNR and still look wrong:
+# the table of section 4 therefore reports CIEDE2000 beside PSNR.
 #
 # ## 2. Cross-check: the course's metrics against scikit-image and TensorFlow
 #
@@ -239,14 +298,17 @@ for name, (h, r) in pitfalls.items():
 # One split (the test split above), one profile, the same metrics at native resolution. The
 # learned models are the ones notebooks 02-04 trained and exported in this profile.
 # "Parameters" counts what runs at inference (the generator, not the discriminator), and
-# "ms / 600x400" is the median time to enhance one LOL-sized image on this machine.
+# "ms / 600x400" is the median time to enhance one LOL-sized image on this machine. Beside
+# each mean is its spread: the sample standard deviation **over the test images** (8 pairs,
+# four darkenings of each of the two test scenes, so they are not independent; with only
+# two scenes a spread over scenes would rest on two numbers).
 
 # %%
 import time
 
 from lowlight_utils.baselines import BASELINES
 from lowlight_utils.inference import enhance_image
-from lowlight_utils.metrics import evaluate_pairs
+from lowlight_utils.metrics import METRIC_NAMES, evaluate_pairs
 from lowlight_utils.zoo import load_exported
 
 LEARNED = {"Pix2Pix BCE": "pix2pix-bce", "Pix2Pix WGAN-GP": "pix2pix-wgan-gp",
@@ -280,15 +342,66 @@ outputs, scores, results = {}, {}, []
 for label, fn in enhancers.items():
     outputs[label] = [fn(img) for img in test_low]
     scores[label] = evaluate_pairs(outputs[label], test_high, names=names)
-    m = scores[label].means
-    results.append({"method": label, "psnr": m["psnr"], "ssim": m["ssim"], "uqi": m["uqi"],
-                    "mae": m["mae"], "parameters": parameters(label),
-                    "ms_600x400": ms_per_image(fn)})
-print(f"{'method':17s} {'PSNR':>6s} {'SSIM':>6s} {'UQI':>6s} {'MAE':>6s} {'params':>11s} "
-      f"{'ms/600x400':>10s}")
+    m, sd = scores[label].means, scores[label].stds
+    results.append({"method": label, **{k: m[k] for k in METRIC_NAMES},
+                    **{f"{k}_std": sd[k] for k in METRIC_NAMES},
+                    "parameters": parameters(label), "ms_600x400": ms_per_image(fn)})
+print(f"{'method':17s} {'PSNR (dB)':>13s} {'SSIM':>13s} {'UQI':>13s} {'MAE':>13s} "
+      f"{'CIEDE2000':>12s} {'params':>11s} {'ms/600x400':>10s}")
 for r in results:
-    print(f"{r['method']:17s} {r['psnr']:6.2f} {r['ssim']:6.3f} {r['uqi']:6.3f} "
-          f"{r['mae']:6.3f} {r['parameters']:11,d} {r['ms_600x400']:10.1f}")
+    print(f"{r['method']:17s} {r['psnr']:6.2f} ± {r['psnr_std']:4.2f} "
+          f"{r['ssim']:.3f} ± {r['ssim_std']:.3f} {r['uqi']:.3f} ± {r['uqi_std']:.3f} "
+          f"{r['mae']:.3f} ± {r['mae_std']:.3f} {r['ciede2000']:5.2f} ± {r['ciede2000_std']:4.2f} "
+          f"{r['parameters']:11,d} {r['ms_600x400']:10.1f}")
+
+# %% [markdown]
+# A mean is only worth comparing with another when their gap is larger than the spread.
+# The fairer comparison is paired: the same test image through both methods. Below, each
+# learned model's per-image PSNR minus that of the best classical method (highest mean
+# PSNR), as mean ± std over the test images, and in CIEDE2000 (lower is better); a gap
+# smaller than its spread is called **no result**.
+
+# %%
+best_classical = max(BASELINES, key=lambda k: scores[k].means["psnr"])
+
+
+def paired(label, metric, better=+1):
+    d = np.array([a[metric] - b[metric] for a, b in
+                  zip(scores[label].rows, scores[best_classical].rows, strict=True)])
+    m_, s_ = float(d.mean()), float(d.std(ddof=1)) if len(d) > 1 else 0.0
+    verdict = "no result" if abs(m_) <= s_ else ("better" if better * m_ > 0 else "worse")
+    return m_, s_, verdict
+
+
+verdicts = {}
+print(f"best classical method: {best_classical}")
+for label in LEARNED:
+    verdicts[label] = {"psnr": paired(label, "psnr"), "ciede2000": paired(label, "ciede2000", -1)}
+    (pm, ps, pv), (cm, cs, cv) = verdicts[label]["psnr"], verdicts[label]["ciede2000"]
+    print(f"{label:17s} PSNR {pm:+6.2f} ± {ps:4.2f} dB ({pv:9s})   "
+          f"CIEDE2000 {cm:+6.2f} ± {cs:4.2f} ({cv})")
+
+# %% [markdown]
+# What CIEDE2000 adds on the learned models' outputs: each dot is one test image through
+# one method. Methods sit at different heights for the same PSNR when their errors are
+# colour errors rather than brightness errors; the two rankings printed under the plot are
+# by mean PSNR (higher first) and by mean CIEDE2000 (lower first).
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 4.5))
+for label in enhancers:
+    ax.scatter([row["psnr"] for row in scores[label].rows],
+               [row["ciede2000"] for row in scores[label].rows], label=label, s=18)
+ax.set_xlabel("PSNR (dB), higher is better")
+ax.set_ylabel("CIEDE2000, lower is better")
+ax.set_title("every test image through every method")
+ax.legend(fontsize=8, ncol=2)
+plt.show()
+rank_psnr = sorted(enhancers, key=lambda k: -scores[k].means["psnr"])
+rank_de = sorted(enhancers, key=lambda k: scores[k].means["ciede2000"])
+print("by PSNR:     ", " > ".join(rank_psnr))
+print("by CIEDE2000:", " > ".join(rank_de))
+print("the rankings", "agree" if rank_psnr == rank_de else "differ")
 
 # %% [markdown]
 # The same test images through every method:
@@ -417,11 +530,15 @@ with open(out_dir / "results.csv", "w", newline="") as f:
 machine = f"{platform.machine()}, {os.cpu_count()} CPU cores, {platform.python_version()}"
 lines = [f"Profile `{PROFILE.name}`{' (SMOKE RUN)' if PROFILE.smoke else ''}, "
          f"{splits.source} test split ({len(test_pairs)} pairs, "
-         f"native resolution), {datetime.now():%Y-%m-%d}, {machine}.", "",
-         "| method | PSNR (dB) | SSIM | UQI | MAE | parameters | ms / 600x400 |",
-         "|---|---:|---:|---:|---:|---:|---:|"]
-lines += [f"| {r['method']} | {r['psnr']:.2f} | {r['ssim']:.4f} | {r['uqi']:.4f} | "
-          f"{r['mae']:.4f} | {r['parameters']:,} | {r['ms_600x400']:.1f} |" for r in results]
+         f"native resolution), {datetime.now():%Y-%m-%d}, {machine}. Each cell is the mean "
+         f"± the sample standard deviation over the {len(test_pairs)} test images; "
+         "CIEDE2000: lower is better.", "",
+         "| method | PSNR (dB) | SSIM | UQI | MAE | CIEDE2000 | parameters | ms / 600x400 |",
+         "|---|---:|---:|---:|---:|---:|---:|---:|"]
+lines += [f"| {r['method']} | {r['psnr']:.2f} ± {r['psnr_std']:.2f} | "
+          f"{r['ssim']:.4f} ± {r['ssim_std']:.4f} | {r['uqi']:.4f} ± {r['uqi_std']:.4f} | "
+          f"{r['mae']:.4f} ± {r['mae_std']:.4f} | {r['ciede2000']:.2f} ± {r['ciede2000_std']:.2f} | "
+          f"{r['parameters']:,} | {r['ms_600x400']:.1f} |" for r in results]
 (out_dir / "results.md").write_text("\n".join(lines) + "\n")
 print(f"wrote {out_dir / 'results.csv'} and {out_dir / 'results.md'}")
 
@@ -583,6 +700,14 @@ h, r = pitfalls["PSNR of the dark INPUT with GT-mean"]
 assert r - h > 5
 assert np.abs(rows[:, 0:1] - rows[:, 1:3]).max() < 1e-3
 assert np.abs(rows[:, 3:4] - rows[:, 4:6]).max() < 1e-4
+(_, p_bright, de_bright), (_, p_hue, de_hue) = equal_psnr.values()
+assert abs(p_bright - p_hue) < 0.01  # the two copies have the same PSNR ...
+assert de_hue > 1.5 * de_bright  # ... and CIEDE2000 tells the hue shift is much worse
+for r in results:  # every row has CIEDE2000 and a spread beside each mean
+    assert all(np.isfinite(r[f"{k}_std"]) and r[f"{k}_std"] >= 0 for k in METRIC_NAMES), r
+    assert np.isfinite(r["ciede2000"]), r
+results_md = (out_dir / "results.md").read_text()
+assert "CIEDE2000" in results_md and results_md.count(" ± ") == 5 * len(results)
 by_name = {r["method"]: r for r in results}
 gains = {k: v - honest for k, v in candidates.items() if k != "honest (native size, max 1)"}
 methods_mistakes = {k: v for k, v in gains.items() if not k.startswith(("max_val", "20 log10"))}

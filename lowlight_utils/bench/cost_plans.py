@@ -154,6 +154,27 @@ def _notebook_04(n_train: int) -> Plan:
                  "zero_dce.build_plusplus(PROFILE)"))
 
 
+def _notebook_06(n_train: int) -> Plan:
+    """Both tasks train on the embedded sample (LOL has no noise or blur pairs): its
+    training split, whatever ``n_train`` says."""
+    from lowlight_utils.config import get_profile
+    from lowlight_utils.data import course_splits
+    from lowlight_utils.training import default_epochs, steps_per_epoch
+
+    prof = get_profile("full")
+    epochs = default_epochs("pix2pix-bce", prof)
+    runs = tuple(
+        Run(f"Pix2Pix BCE + L1, {task} task", "pix2pix-bce", {}, prof.crop, prof.batch_size,
+            epochs * steps_per_epoch(prof, len(course_splits(task=task).train)))
+        for task in ("noise", "blur"))
+    return Plan("06_other_paired_tasks", runs,
+                note="the embedded sample's noise and blur pairs, not LOL", train_calls=1,
+                anchors=('EPOCHS = default_epochs("pix2pix-bce", PROFILE)',
+                         'for task in ("noise", "blur"):',
+                         "data = course_datasets(PROFILE, task=task)",
+                         "steps_per_epoch=data.steps_per_epoch"))
+
+
 NOTEBOOKS: dict[str, Callable[[int], Plan]] = {
     "01_data_preparation": lambda n: Plan(
         "01_data_preparation", (), "trains nothing (data, splits and pipelines only)"),
@@ -163,6 +184,7 @@ NOTEBOOKS: dict[str, Callable[[int], Plan]] = {
     "05_metrics_and_comparison": lambda n: Plan(
         "05_metrics_and_comparison", (),
         "trains nothing (evaluates the models notebooks 02-04 exported)"),
+    "06_other_paired_tasks": _notebook_06,
 }
 
 

@@ -56,7 +56,10 @@ def course_datasets(profile=None, data_dir=None, seed: int = 0, samples: int = 2
     splits : lowlight_utils.data.Splits, optional
         Splits already made (default: ``course_splits(data_dir, seed)``).
     augment : bool or lowlight_utils.data.Augment
-        Paired augmentation of the training crops (``True``: flips and 90-degree turns).
+        Paired augmentation of the training crops (``True``:
+        :data:`lowlight_utils.pipeline.DEFAULT_AUGMENT`, flips, 90-degree turns, a random
+        channel order and hue rotation; ``Augment()``: flips and turns only; ``False``:
+        none).
     task : str
         Which embedded sample to split when neither ``data_dir`` nor ``splits`` is given.
 

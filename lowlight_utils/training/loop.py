@@ -214,6 +214,7 @@ def fit_method(
     augment=True,
     sizes_from_method: bool = True,
     task: str = "low-light",
+    splits=None,
     **train_kwargs,
 ) -> TrainResult:
     """Train a method of :data:`METHODS` on the course's splits: what ``python -m
@@ -233,13 +234,19 @@ def fit_method(
     build_kwargs : dict, optional
         Overrides for the method's builder.
     augment : bool or lowlight_utils.data.Augment
-        Passed to :func:`course_datasets`.
+        Passed to :func:`course_datasets`. ``True`` (the default, for every method) is
+        :data:`lowlight_utils.pipeline.DEFAULT_AUGMENT`: flips, 90-degree turns and the
+        colour-equivariant channel permutation and hue rotation; ``Augment()`` turns the
+        colour part off.
     sizes_from_method : bool
         Take crop, batch, steps and epochs from the method's module where it sets them
         (:func:`method_profile`); False keeps ``profile`` as given (the presets).
     task : str
         ``"low-light"``, ``"noise"`` or ``"blur"``: which embedded sample trains it when
         ``data_dir`` is not given (:func:`lowlight_utils.data.course_splits`).
+    splits : lowlight_utils.data.Splits, optional
+        Splits already made (a fold of ``python -m lowlight_utils.bench generalisation``);
+        default: :func:`~lowlight_utils.data.course_splits` of ``data_dir``, ``seed``, ``task``.
     **train_kwargs
         Passed to :func:`train` (``strategy``, ``verbose``, ``callbacks``, ...).
 
@@ -256,7 +263,8 @@ def fit_method(
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
     if sizes_from_method:
         prof = method_profile(method, prof)
-    splits = course_splits(data_dir, seed=seed, task=task)
+    if splits is None:
+        splits = course_splits(data_dir, seed=seed, task=task)
     steps = steps_per_epoch(prof, len(splits.train))
     spec = get_method(method)
     epochs = epochs or (default_epochs(method, prof) if sizes_from_method else prof.epochs)
