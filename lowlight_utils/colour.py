@@ -131,3 +131,52 @@ def hue_difference(h1: float, h2: float) -> float:
     """
     d = abs(float(h1) - float(h2)) % 360.0
     return min(d, 360.0 - d)
+
+
+#: The six orders of the R, G, B channels, the identity first.
+CHANNEL_ORDERS = ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0))
+
+
+def channel_order_ensemble(enhance, image) -> np.ndarray:
+    """Average an enhancer over the six channel orders of its input (a test-time ensemble).
+
+    For each order ``q`` the image's channels are permuted, enhanced, and put back
+    (``enhance(image[..., q])[..., argsort(q)]``); the six results are averaged. The
+    average commutes exactly with every channel permutation, which the darkening model
+    does too (it treats the channels alike; see :class:`lowlight_utils.pipeline.Augment`):
+    whatever colour preference a network learned from its few training photographs (say,
+    "bright things are red-brown") is spread evenly over the channels and cancels. It only
+    helps a network trained to see permuted colours (``augment=True``); a network trained
+    on the photographs' own colours gets inputs it never saw. Costs six forward passes.
+
+    Parameters
+    ----------
+    enhance : callable
+        ``(H, W, 3) float image -> (H, W, 3) float image`` in [0, 1], e.g.
+        ``lambda x: lowlight_utils.inference.enhance_image(model, x)``.
+    image : array_like, (H, W, 3), float in [0, 1]
+
+    Returns
+    -------
+    ndarray, float32, (H, W, 3), in [0, 1]
+
+    Raises
+    ------
+    ValueError
+        If the image is not (H, W, 3).
+
+    Examples
+    --------
+    >>> img = np.random.default_rng(0).random((4, 5, 3))
+    >>> out = channel_order_ensemble(lambda x: x * [1.0, 0.5, 0.5], img)  # a "red" model
+    >>> bool(np.allclose(out, img * 2 / 3))  # every channel gets the average gain
+    True
+    """
+    img = np.asarray(image, dtype=np.float32)
+    if img.ndim != 3 or img.shape[-1] != 3:
+        raise ValueError(f"channel_order_ensemble needs an (H, W, 3) image, got {img.shape}")
+    total = np.zeros(img.shape, np.float64)
+    for order in CHANNEL_ORDERS:
+        out = np.asarray(enhance(img[..., list(order)]), dtype=np.float64)
+        total += out[..., list(np.argsort(order))]
+    return np.clip(total / len(CHANNEL_ORDERS), 0.0, 1.0).astype(np.float32)

@@ -352,7 +352,11 @@ plt.show()
 # ## 8. Test scores at full resolution
 #
 # Both best checkpoints (by validation PSNR), on the test images at their native size,
-# next to the classical baselines of notebook 01.
+# next to the classical baselines of notebook 01. Each mean comes with its spread, the
+# sample standard deviation over the test images (four darkenings of each of two scenes).
+# Each gap (to the best baseline, and between the two GANs) is taken image by image; when
+# it is smaller than the spread of those per-image gaps, the line says "no result": this
+# test set cannot tell the two apart.
 
 # %%
 from lowlight_utils.baselines import evaluate_baselines
@@ -373,14 +377,25 @@ for name, run in (("Pix2Pix BCE", bce_run), ("Pix2Pix WGAN-GP", wgan_run)):
     outputs[name] = [enhance_image(best, img) for img in test_low]
     table[name] = evaluate_pairs(outputs[name], test_high, names=names)
 step_ms = {"Pix2Pix BCE": bce_ms, "Pix2Pix WGAN-GP": wgan_ms}
-print(f"{'method':17s} {'PSNR':>6s} {'SSIM':>6s} {'ms/gen step':>12s}")
+print(f"{'method':17s} {'PSNR (dB)':>13s} {'SSIM':>15s} {'ms/gen step':>12s}")
 for name, ev in table.items():
     timing = f"{step_ms[name]:12.0f}" if name in step_ms else f"{'':12s}"
-    print(f"{name:17s} {ev.means['psnr']:6.2f} {ev.means['ssim']:6.3f} {timing}")
+    print(f"{name:17s} {ev.means['psnr']:6.2f} ± {ev.stds['psnr']:4.2f} "
+          f"{ev.means['ssim']:6.3f} ± {ev.stds['ssim']:5.3f} {timing}")
 best_baseline = max(baselines, key=lambda k: table[k].means["psnr"])
+gaps = {}
 for name in step_ms:
-    gap = table[name].means["psnr"] - table[best_baseline].means["psnr"]
-    print(f"{name} vs the best baseline ({best_baseline}): {gap:+.2f} dB")
+    per_image = [a["psnr"] - b["psnr"] for a, b in zip(table[name].rows,
+                                                       table[best_baseline].rows, strict=True)]
+    gap, spread = float(np.mean(per_image)), float(np.std(per_image, ddof=1))
+    gaps[name] = (gap, spread)
+    print(f"{name} vs the best baseline ({best_baseline}): {gap:+.2f} ± {spread:.2f} dB per "
+          f"image{' (no result: smaller than its spread)' if abs(gap) <= spread else ''}")
+per_image = [a["psnr"] - b["psnr"] for a, b in zip(table["Pix2Pix WGAN-GP"].rows,
+                                                   table["Pix2Pix BCE"].rows, strict=True)]
+gap, spread = float(np.mean(per_image)), float(np.std(per_image, ddof=1))
+print(f"WGAN-GP minus BCE, same budget: {gap:+.2f} ± {spread:.2f} dB per image"
+      f"{' (no result: smaller than its spread)' if abs(gap) <= spread else ''}")
 print(f"WGAN-GP costs {wgan_ms / bce_ms:.1f}x BCE's time per generator step")
 
 # %% [markdown]
@@ -394,8 +409,9 @@ plt.show()
 
 # %% [markdown]
 # **What to conclude, and what not.** Read the table for this run, and the curves for how
-# much to trust it: the validation set is one scene, batches are four crops, and the
-# validation PSNR of both models jumps by several dB from epoch to epoch, so the best
+# much to trust it. A gap marked "no result" above is smaller than its own spread over the
+# test images, so it is not a finding either way. Beyond that: the validation set is one
+# scene, batches are four crops, and the validation PSNR of both models jumps by several dB from epoch to epoch, so the best
 # checkpoint is partly luck and a gap of a dB or two between the two methods, or between a
 # method and automatic gamma, is within that noise. A learned model that does not clearly
 # beat gamma has not earned its parameters yet; notebook 05 puts every method on one table.
@@ -540,6 +556,7 @@ for name in ("Pix2Pix BCE", "Pix2Pix WGAN-GP"):
     else:
         assert table[name].means["psnr"] > identity + 5, (name, table[name].means)
 assert same_start and all(same_start)  # both generators started from the same weights
+assert all(np.isfinite(g) and s_ >= 0 for g, s_ in gaps.values())  # gaps carry a spread
 assert exported.is_file()
 print("checks passed")
 

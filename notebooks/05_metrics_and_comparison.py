@@ -191,8 +191,9 @@ for name, (_, p_, de) in equal_psnr.items():
     print(f"{name:12s} PSNR {p_:6.2f} dB   CIEDE2000 {de:5.2f}")
 
 # %% [markdown]
-# Same PSNR, about twice the colour difference for the hue shift (the printed values; the
-# last cell checks the hue shift's CIEDE2000 is the larger by half at least). A low-light
+# Same PSNR (22.73 dB), yet almost three times the colour difference for the hue shift
+# (CIEDE2000 18.1 against 6.4, as printed; the last cell checks the factor is above 2.5),
+# and its map is bright wherever the fur has colour to turn. A low-light
 # enhancer that brightens well but turns the colours (a classic failure of per-channel
 # curves and of GANs trained on few scenes) can score well on PSNR and still look wrong:
 # the table of section 4 therefore reports CIEDE2000 beside PSNR.
@@ -702,12 +703,14 @@ assert np.abs(rows[:, 0:1] - rows[:, 1:3]).max() < 1e-3
 assert np.abs(rows[:, 3:4] - rows[:, 4:6]).max() < 1e-4
 (_, p_bright, de_bright), (_, p_hue, de_hue) = equal_psnr.values()
 assert abs(p_bright - p_hue) < 0.01  # the two copies have the same PSNR ...
-assert de_hue > 1.5 * de_bright  # ... and CIEDE2000 tells the hue shift is much worse
+assert de_hue > 2.5 * de_bright  # ... and CIEDE2000 sees the hue shift as far worse
 for r in results:  # every row has CIEDE2000 and a spread beside each mean
     assert all(np.isfinite(r[f"{k}_std"]) and r[f"{k}_std"] >= 0 for k in METRIC_NAMES), r
     assert np.isfinite(r["ciede2000"]), r
 results_md = (out_dir / "results.md").read_text()
-assert "CIEDE2000" in results_md and results_md.count(" ± ") == 5 * len(results)
+table_rows = [ln for ln in results_md.splitlines() if ln.startswith("| ") and " ± " in ln]
+assert "| CIEDE2000 |" in results_md and len(table_rows) == len(results)
+assert all(ln.count(" ± ") == len(METRIC_NAMES) for ln in table_rows)  # a spread per mean
 by_name = {r["method"]: r for r in results}
 gains = {k: v - honest for k, v in candidates.items() if k != "honest (native size, max 1)"}
 methods_mistakes = {k: v for k, v in gains.items() if not k.startswith(("max_val", "20 log10"))}

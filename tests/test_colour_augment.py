@@ -10,7 +10,12 @@ import pytest
 import tensorflow as tf
 from skimage.color import lab2lch, rgb2lab
 
-from lowlight_utils.colour import hue_difference, mean_chroma_hue
+from lowlight_utils.colour import (
+    CHANNEL_ORDERS,
+    channel_order_ensemble,
+    hue_difference,
+    mean_chroma_hue,
+)
 from lowlight_utils.data import Pair, find_pairs, make_dataset
 from lowlight_utils.degradations import linear_to_srgb, srgb_to_linear
 from lowlight_utils.pipeline import (
@@ -185,3 +190,33 @@ def test_hue_difference_wraps():
     assert hue_difference(10.0, 350.0) == 20.0
     assert hue_difference(0.0, 180.0) == 180.0
     assert hue_difference(90.0, 90.0) == 0.0
+
+
+# -------------------------------------------------------------- the channel-order ensemble
+
+
+def _biased_model(x):
+    """A non-linear 'enhancer' with a colour preference: red gets more gain than blue."""
+    return np.clip(np.sqrt(x) * np.array([1.2, 1.0, 0.7]) + 0.05 * x.mean(-1, keepdims=True),
+                   0, 1)
+
+
+def test_ensemble_commutes_with_every_channel_order():
+    img = _image(7)
+    out = channel_order_ensemble(_biased_model, img)
+    assert not np.allclose(_biased_model(img[..., [2, 0, 1]]), _biased_model(img)[..., [2, 0, 1]])
+    for order in CHANNEL_ORDERS:
+        np.testing.assert_allclose(channel_order_ensemble(_biased_model, img[..., list(order)]),
+                                   out[..., list(order)], atol=1e-6)
+
+
+def test_ensemble_cancels_a_colour_preference_and_keeps_an_equivariant_model():
+    grey = np.full((3, 3, 3), 0.25, np.float32)
+    out = channel_order_ensemble(_biased_model, grey)
+    assert np.ptp(_biased_model(grey)[0, 0]) > 0.1  # the model alone tints grey
+    np.testing.assert_allclose(out, out[..., :1].repeat(3, -1), atol=1e-6)  # grey stays grey
+    img = _image(8)
+    np.testing.assert_allclose(channel_order_ensemble(lambda x: x ** 0.5, img), img ** 0.5,
+                               atol=1e-6)
+    with pytest.raises(ValueError, match="shape|image"):
+        channel_order_ensemble(_biased_model, np.zeros((4, 4)))

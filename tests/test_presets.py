@@ -8,7 +8,7 @@ from lowlight_utils.presets import PRESETS, get_preset, list_presets
 from lowlight_utils.training import METHODS, get_builder
 
 REPORT_PRESETS = {"wgan-gp-report", "bce-sidd-report", "slides-small-unet", "zero-dce-report",
-                  "dped-wgan-clip"}
+                  "dped-wgan-clip", "dped-deblur"}
 
 
 def test_one_preset_per_report():
@@ -64,3 +64,21 @@ def test_preset_crop_is_a_multiple_of_its_generator_stride(name):
         return  # no down-sampling: any size fits
     depth = preset.build.get("depth", PROFILE_SETTINGS["full"]["depth"])
     assert preset.crop % 2 ** depth == 0, (preset.crop, depth)
+
+
+def test_each_preset_trains_on_its_reports_task():
+    from lowlight_utils.degradations import TASKS
+
+    tasks = {name: p.task for name, p in PRESETS.items()}
+    assert set(tasks.values()) <= set(TASKS)
+    assert tasks == {"wgan-gp-report": "low-light", "bce-sidd-report": "noise",
+                     "slides-small-unet": "low-light", "zero-dce-report": "low-light",
+                     "dped-wgan-clip": "low-light", "dped-deblur": "blur"}
+    assert all(f"task {p.task}" in p.describe() for p in PRESETS.values())
+    sidd = get_preset("bce-sidd-report")
+    assert any("SIDD" in d and "white" in d for d in sidd.departures)
+    deblur = get_preset("dped-deblur")  # report 004, section 3.3: batch 8 at 256x256, 400 epochs
+    assert (deblur.method, deblur.crop, deblur.batch_size, deblur.epochs) == (
+        "pix2pix-bce", 256, 8, 400)
+    assert deblur.postprocess == "contrast-stretch" and deblur.build["l1_weight"] == 100.0
+    assert any("VGG" in d for d in deblur.departures)

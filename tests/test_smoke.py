@@ -37,14 +37,19 @@ def _cli(*args, cwd=None) -> str:
     return output
 
 
-@pytest.fixture(scope="module")
-def sample():
-    """The embedded sample's root and its splits."""
+def _sample(task: str = "low-light"):
+    """The embedded sample of ``task``: its root and its splits."""
     from lowlight_utils.data import course_splits
     from lowlight_utils.synthetic import sample_dataset
 
-    root = sample_dataset()
-    return root, course_splits(root)
+    root = sample_dataset(task=task)
+    return root, course_splits(root, task=task)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    """The embedded (low-light) sample's root and its splits."""
+    return _sample()
 
 
 def _check_enhanced(out_dir: Path, inputs: list[Path]):
@@ -58,19 +63,21 @@ def _check_enhanced(out_dir: Path, inputs: list[Path]):
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
-def test_preset_trains_evaluates_and_enhances(name, sample, tmp_path):
-    root, splits = sample
+def test_preset_trains_evaluates_and_enhances(name, tmp_path):
     preset = PRESETS[name]
+    root, splits = _sample(preset.task)  # the sample of the preset's task
     run = tmp_path / "run"
     out = _cli("train", "--preset", name, "--data", root, "--out", run)
     assert "SMOKE" in out and f"crop {preset.crop}px, batch {preset.batch_size}" in out, out
+    assert f"task: {preset.task}" in out, out
     assert (run / "history.csv").is_file() and (run / "backup").is_dir()
     model = run / "best.keras"
     assert model.is_file(), f"no best checkpoint after a smoke epoch:\n{out[-2000:]}"
 
     extra = ["--postprocess", preset.postprocess] if preset.postprocess else []
     csv = tmp_path / "test.csv"
-    out = _cli("evaluate", "--model", model, "--data", root, "--csv", csv, *extra)
+    out = _cli("evaluate", "--model", model, "--data", root, "--task", preset.task,
+               "--csv", csv, *extra)
     assert "the first 2 only" in out, out
     rows = csv.read_text().strip().splitlines()
     assert len(rows) >= 3 and "nan" not in csv.read_text().lower(), rows  # header + 2 images
