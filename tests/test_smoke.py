@@ -106,5 +106,5 @@ def test_lol_layout_prepares_and_trains(sample, tmp_path):
     out = _cli("train", "--method", "pix2pix-bce", "--data", lol, "--out", run)
     assert "SMOKE" in out and (run / "best.keras").is_file(), out
     out = _cli("evaluate", "--model", run / "best.keras", "--data", lol)
-    assert f"LOL at {lol}: 18 train / 2 val / 8 test pairs" in out, out
+    assert f"LOL at {lol}: 25 train / 3 val / 8 test pairs" in out, out  # 28 pairs, 90/10
     assert "the first 2 only" in out, out
