@@ -28,7 +28,7 @@
 # report, the BCE + 100 x L1 recipe and best-PSNR checkpointing of the Pix2Pix SIDD denoising
 # report, and the slides report's small U-Net with its `MAE + 0.01 x GAN` loss.
 #
-# **Full profile on a Colab T4:** about 53 min in float32, 18 min in mixed precision
+# **Full profile on a Colab T4:** about 105 min in float32, 37 min in mixed precision
 # (estimates for LOL's 437 training pairs; `python -m lowlight_utils.bench cost --only
 # 02_pix2pix_bce` prints them with their assumptions).
 #
