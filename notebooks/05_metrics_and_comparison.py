@@ -527,17 +527,26 @@ candidates = {
 }
 for name, value in candidates.items():
     print(f"{name:50s} {value:7.2f} dB  ({value - honest:+6.2f})")
-closest = min(candidates, key=lambda k: abs(candidates[k] - 28.21))
-print(f"closest to 28.21 dB: {closest}; doubling the published 14.86 dB gives "
-      f"{2 * 14.86:.2f} dB")
+# The report's model would have to gain 28.21 - 14.86 dB over the published score. Each
+# mistake's gain is measured on our model; doubling adds what the model scores, so on a
+# model at the published 14.86 dB it adds 14.86 dB.
+needed = 28.21 - 14.86
+gain_at_published = {k: v - honest for k, v in candidates.items() if not k.startswith("honest")}
+gain_at_published["20 log10 of MSE instead of RMSE (PSNR doubled)"] = 14.86
+closest = min(gain_at_published, key=lambda k: abs(gain_at_published[k] - needed))
+print(f"\nneeded: {needed:+.2f} dB over the published 14.86 dB; closest gain: {closest} "
+      f"({gain_at_published[closest]:+.2f} dB, so {14.86 + gain_at_published[closest]:.2f} dB)")
 
 # %% [markdown]
 # `max_val=255` on [0, 1] data adds 48.13 dB, far too much; scoring against the input goes
 # the wrong way; resizing adds a little. The brightness (GT-mean) correction is the largest of
 # the "method" mistakes, because Zero-DCE's main error is global brightness (it never sees a
 # reference) and that is what the correction removes, yet even with resizing it stays well
-# short of the +13 dB needed. The formula slip, on the other hand, lands almost exactly on the
-# report's number, here and for the published Zero-DCE score. It is the most likely
+# short of the +13 dB needed. The formula slip, on the other hand, adds as much as the
+# model scores: on the published Zero-DCE score it gives 29.72 dB, 1.5 dB from the report's
+# number and the closest of all. (Our model scores differently on this different test
+# split, so doubling its score lands elsewhere; what matters is the gain the report needs.)
+# It is the most likely
 # explanation, but the report gives no code for its metric, so it cannot be confirmed. The
 # lessons: publish the metric code with the number, check it against a reference
 # implementation (section 2), and report the uncorrected, native-resolution score first.
