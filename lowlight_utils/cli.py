@@ -169,6 +169,18 @@ def _enhancer(args):
     return _tuned(args.task, [args.method], splits.val)[args.method]
 
 
+def _model_fn(model, args):
+    """A Keras model as image -> image; tiled, and averaged over the six channel orders
+    (:func:`lowlight_utils.colour.channel_order_ensemble`) if asked."""
+    from .colour import channel_order_ensemble
+    from .inference import enhance_image
+
+    def fn(img):
+        return enhance_image(model, img, tile=getattr(args, "tile", None))
+
+    return (lambda img: channel_order_ensemble(fn, img)) if args.ensemble else fn
+
+
 def _evaluate(args) -> int:
     from .baselines import BASELINES
     from .config import SMOKE_ENV, cap_images, is_smoke
@@ -183,11 +195,9 @@ def _evaluate(args) -> int:
     print(f"{splits}; evaluating the {args.split} split ({len(pairs)} pairs"
           + (f", the first {len(pairs)} only: {SMOKE_ENV} is set)" if is_smoke() else ")"))
     if args.model:
-        from .inference import enhance_image
         from .training import load_model
 
-        model = load_model(args.model)
-        methods = {Path(args.model).name: lambda img: enhance_image(model, img)}
+        methods = {Path(args.model).name: _model_fn(load_model(args.model), args)}
     elif args.task == "low-light":
         methods = dict(BASELINES) if args.method == "baselines" else {
             args.method: BASELINES[args.method]}
@@ -266,16 +276,10 @@ def _enhance(args) -> int:
 
     files, folders = _expand_inputs(args.inputs)
     model = _enhancer(args)
-    if args.tile and not callable(getattr(model, "predict", None)):
-        raise ValueError("--tile applies to --model only")
-    if args.tile:
-        from .inference import enhance_image
-
-        keras_model = model
-
-        def model(img):
-            return enhance_image(keras_model, img, tile=args.tile)
-
+    if (args.tile or args.ensemble) and not args.model:
+        raise ValueError("--tile and --ensemble apply to --model only")
+    if args.model:
+        model = _model_fn(model, args)
     summary = enhance_files(model, files, args.out, overwrite=args.overwrite,
                             progress=args.verbose, protected=folders)
     print(summary)
@@ -344,6 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--postprocess", choices=("contrast-stretch",),
                    help="apply the phone-to-DSLR report's contrast stretch (Gmin 10, Gmax 240) "
                    "to every output before scoring")
+    p.add_argument("--ensemble", action="store_true", help="average the model over the six "
+                   "channel orders (colour-faithful, 6x the time; notebook 02, section 7)")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=_evaluate)
 
@@ -359,6 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, metavar="DIR")
     p.add_argument("--overwrite", action="store_true", help="replace existing outputs")
     p.add_argument("--tile", type=int, help="tile side for very large images (models only)")
+    p.add_argument("--ensemble", action="store_true", help="average the model over the six "
+                   "channel orders (colour-faithful, 6x the time; notebook 02, section 7)")
     p.set_defaults(func=_enhance)
 
     # its own options (see --help) are passed on to python -m lowlight_utils.course

@@ -115,6 +115,26 @@ def test_train_resume_evaluate_and_enhance_with_the_model(pairs_dir, tmp_path, c
                      "--out", str(enhanced)]) == 0
     assert load_image(enhanced / "odd.png").shape == (37, 53, 3)
 
+    # --ensemble: the model averaged over the six channel orders, as the library computes it
+    from lowlight_utils.colour import channel_order_ensemble
+    from lowlight_utils.inference import enhance_image
+    from lowlight_utils.training import load_model
+
+    assert cli.main(["-q", "enhance", "--model", str(run / "best.keras"), str(odd),
+                     "--out", str(tmp_path / "ens"), "--ensemble"]) == 0
+    model = load_model(run / "best.keras")
+    expected = channel_order_ensemble(lambda x: enhance_image(model, x),
+                                      load_image(odd / "odd.png"))
+    got = load_image(tmp_path / "ens" / "odd.png")
+    assert np.abs(got - expected).max() <= 1 / 255 + 1e-6  # 8-bit rounding only
+    assert np.abs(got - load_image(enhanced / "odd.png")).max() > 1 / 255  # it did something
+    capsys.readouterr()
+    assert cli.main(["-q", "enhance", "--method", "gamma", str(odd), "--out",
+                     str(tmp_path / "g"), "--ensemble"]) == 1
+    assert "--model only" in capsys.readouterr().err
+    assert cli.main(["-q", "evaluate", "--model", str(run / "best.keras"), "--data",
+                     str(pairs_dir), "--ensemble"]) == 0
+
 
 def test_evaluate_baselines_prints_one_row_each(pairs_dir, capsys):
     assert cli.main(["-q", "evaluate", "--method", "baselines", "--data", str(pairs_dir)]) == 0
