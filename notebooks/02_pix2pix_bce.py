@@ -417,8 +417,8 @@ print(f"{len(checked)} of {len(highs)} test images colourful enough to check; la
 
 # %% [markdown]
 # What our run printed (embedded sample, quick profile, 2-core CPU, one seed, 2026-12-02;
-# training on a CPU is not bit-for-bit repeatable, so a rerun moves these by a few tenths of
-# a dB). On the **validation** split, which decided that the augmentation is on by default,
+# a second run on a fresh clone printed the same numbers, but another CPU, thread count or
+# TensorFlow version changes the order of the arithmetic and can move them). On the **validation** split, which decided that the augmentation is on by default,
 # CIEDE2000 fell from 10.04 ± 0.06 without the colour augmentation to 7.70 ± 0.46 with it, a
 # drop five times the spread over images; PSNR moved from 21.38 ± 0.17 to 21.85 ± 0.88 dB,
 # less than the spread: no result. The ensemble's further changes on validation (22.08 dB,
