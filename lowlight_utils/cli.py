@@ -169,16 +169,16 @@ def _enhancer(args):
     return _tuned(args.task, [args.method], splits.val)[args.method]
 
 
+ENSEMBLE_HELP = ("average the model over the six channel orders (colour-faithful, 6x the "
+                 "time; notebook 02, section 7)")
+
+
 def _model_fn(model, args):
-    """A Keras model as image -> image; tiled, and averaged over the six channel orders
-    (:func:`lowlight_utils.colour.channel_order_ensemble`) if asked."""
-    from .colour import channel_order_ensemble
+    """A Keras model as image -> image, with the command's ``--tile`` and ``--ensemble``."""
     from .inference import enhance_image
 
-    def fn(img):
-        return enhance_image(model, img, tile=getattr(args, "tile", None))
-
-    return (lambda img: channel_order_ensemble(fn, img)) if args.ensemble else fn
+    return lambda img: enhance_image(model, img, tile=getattr(args, "tile", None),
+                                     ensemble=args.ensemble)
 
 
 def _evaluate(args) -> int:
@@ -348,8 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--postprocess", choices=("contrast-stretch",),
                    help="apply the phone-to-DSLR report's contrast stretch (Gmin 10, Gmax 240) "
                    "to every output before scoring")
-    p.add_argument("--ensemble", action="store_true", help="average the model over the six "
-                   "channel orders (colour-faithful, 6x the time; notebook 02, section 7)")
+    p.add_argument("--ensemble", action="store_true", help=ENSEMBLE_HELP)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=_evaluate)
 
@@ -365,8 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, metavar="DIR")
     p.add_argument("--overwrite", action="store_true", help="replace existing outputs")
     p.add_argument("--tile", type=int, help="tile side for very large images (models only)")
-    p.add_argument("--ensemble", action="store_true", help="average the model over the six "
-                   "channel orders (colour-faithful, 6x the time; notebook 02, section 7)")
+    p.add_argument("--ensemble", action="store_true", help=ENSEMBLE_HELP)
     p.set_defaults(func=_enhance)
 
     # its own options (see --help) are passed on to python -m lowlight_utils.course

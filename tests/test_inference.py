@@ -92,6 +92,26 @@ def test_tiles_blend_to_the_untiled_result():
     np.testing.assert_allclose(auto, whole, atol=1e-5)
 
 
+def test_ensemble_averages_the_six_channel_orders_for_an_image_or_a_batch():
+    from lowlight_utils.colour import channel_order_ensemble
+
+    keras.utils.set_random_seed(1)
+    model = pixelwise_model()  # its 1x1 conv mixes the channels unequally
+    batch = np.random.default_rng(5).random((2, 20, 24, 3), dtype=np.float32)
+    plain = enhance_image(model, batch[0])
+    ens = enhance_image(model, batch[0], ensemble=True)
+    np.testing.assert_allclose(
+        ens, channel_order_ensemble(lambda x: enhance_image(model, x), batch[0]), atol=1e-6)
+    assert np.abs(ens - plain).max() > 1e-3  # the ensemble changed the output
+    # it commutes with swapping two channels, which the plain model does not
+    swap = [1, 0, 2]
+    np.testing.assert_allclose(enhance_image(model, batch[0][..., swap], ensemble=True),
+                               ens[..., swap], atol=1e-5)
+    both = enhance_image(model, batch, ensemble=True, tile=16, overlap=4)
+    assert both.shape == batch.shape
+    np.testing.assert_allclose(both[0], ens, atol=1e-5)  # tiling a 1x1 model changes nothing
+
+
 def test_tiles_of_a_convolutional_model_leave_no_seam():
     inputs = keras.Input((None, None, 3))
     x = keras.layers.Conv2D(3, 3, padding="same", kernel_initializer="he_normal")(inputs)

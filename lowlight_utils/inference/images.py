@@ -137,6 +137,7 @@ def enhance_image(
     tile: int | None = None,
     overlap: int = DEFAULT_OVERLAP,
     max_pixels: int = MAX_PIXELS,
+    ensemble: bool = False,
 ) -> np.ndarray:
     """Enhance an image of any size at full resolution.
 
@@ -156,6 +157,10 @@ def enhance_image(
         Pixels shared by neighbouring tiles, blended linearly.
     max_pixels : int
         Images with more pixels than this are tiled when ``tile`` is None.
+    ensemble : bool
+        Average the model over the six channel orders of the image
+        (:func:`lowlight_utils.colour.channel_order_ensemble`): six passes, and a model
+        trained with the colour augmentation keeps an unseen photo's colours much better.
 
     Returns
     -------
@@ -169,6 +174,14 @@ def enhance_image(
     True
     """
     arr = _check_image(image)
+    if ensemble:
+        from ..colour import channel_order_ensemble
+
+        def single(img):
+            return enhance_image(model, img, tile, overlap, max_pixels)
+
+        outs = [channel_order_ensemble(single, img) for img in (arr if arr.ndim == 4 else [arr])]
+        return np.stack(outs) if arr.ndim == 4 else outs[0]
     batch = arr if arr.ndim == 4 else arr[None]
     fn = _enhancer(model)
     multiple = size_multiple(model)
