@@ -328,13 +328,14 @@ print(f"two calls with training=True differ by up to {np.abs(draws[0] - draws[1]
 #
 # Then a second, free use of the same symmetry, at test time: the darkening treats the three
 # channels alike, so enhancing an image with its channels in any of the six orders and
-# putting them back should give the same result. `channel_order_ensemble` averages the six;
+# putting them back should give the same result. `enhance_image(model, img, ensemble=True)`
+# averages the six (`lowlight_utils.colour.channel_order_ensemble` does the work);
 # the average commutes exactly with every channel order, so what colour preference is left
 # in the network cancels. It costs six forward passes, and it only makes sense for a network
 # that saw permuted colours in training.
 
 # %%
-from lowlight_utils.colour import channel_order_ensemble, hue_difference, mean_chroma_hue
+from lowlight_utils.colour import hue_difference, mean_chroma_hue
 from lowlight_utils.data import Augment
 from lowlight_utils.metrics import evaluate_pairs
 from lowlight_utils.synthetic import scene_of
@@ -349,15 +350,9 @@ best_off = load_model(result_off.best_model)
 print(f"without colour augmentation: {EPOCHS - result_off.initial_epoch} epochs in "
       f"{time.perf_counter() - t0:.0f} s")
 
-
-def with_ensemble(model):
-    """The model's enhancer averaged over the six channel orders."""
-    return lambda img: channel_order_ensemble(lambda x: enhance_image(model, x), img)
-
-
 variants = {"colour aug off": lambda img: enhance_image(best_off, img),
             "colour aug on": lambda img: enhance_image(best, img),
-            "on + ensemble": with_ensemble(best)}
+            "on + ensemble": lambda img: enhance_image(best, img, ensemble=True)}
 val_pairs = cap_images(data.splits.val)
 val_lows = [load_image(p.low) for p in val_pairs]
 val_highs = [load_image(p.high) for p in val_pairs]
