@@ -419,6 +419,16 @@ show_grid(show, titles=["low (x4)"] + [k for k in labels if k != "identity"] + [
 plt.show()
 
 # %% [markdown]
+# What our run's figure shows (2026-12-02; look at yours, the learned rows depend on the
+# run). Gamma lifts everything evenly and leaves the photo faded; histogram equalisation
+# drains the colour. Pix2Pix BCE is the most contrasted: the coffee's saucer comes out a
+# deeper red than the reference and the darkest corner is crushed to black. WGAN-GP, trained
+# half as long with the colour augmentation, is nearly grey, which its CIEDE2000 in the
+# table says too. The two Zero-DCE models keep the reference's colours best, a little
+# lighter than it. Compare each with the reference before the table: a cast or a crushed
+# shadow costs a viewer more than the dB suggest.
+
+# %% [markdown]
 # **Before ranking the two GANs against each other:** they were not trained on the same
 # budget. Each follows its own report's schedule: in the quick profile notebook 02 trains
 # Pix2Pix BCE for 20 epochs of 20 generator steps, notebook 03 trains WGAN-GP for 10 epochs
