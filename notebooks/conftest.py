@@ -1,8 +1,8 @@
 """pytest hooks for ``pytest --nbval-lax notebooks/``.
 
-* Print each notebook's total time at the end: the quick profile promises every notebook in
-  under 4 minutes on a 2-core CPU; this makes the figure visible at the end of every
-  ``make test``.
+* Print each notebook's total time at the end, and its slowest cells: the quick profile
+  promises every notebook in under 4 minutes on a 2-core CPU; this makes the figures visible
+  at the end of every ``make test``.
 * ``--executed-dir DIR`` saves each notebook as nbval executed it (every cell's outputs, in
   order) to ``DIR/NN_name.ipynb``, so the course site and the clean-output test use the run
   that ``make test`` already made instead of executing every notebook a second time.
@@ -25,6 +25,9 @@ from pathlib import Path
 import pytest
 
 _seconds: dict[str, float] = defaultdict(float)
+_cells: dict[str, list[tuple[float, str]]] = defaultdict(list)
+#: How many of each notebook's slowest cells the timing report lists.
+SLOWEST_CELLS = 5
 _saved: list[Path] = []
 
 
@@ -60,6 +63,8 @@ def pytest_runtest_logreport(report):
     path = report.nodeid.split("::")[0]
     if path.endswith(".ipynb"):
         _seconds[path] += report.duration
+        if report.when == "call":
+            _cells[path].append((report.duration, report.nodeid.split("::")[-1]))
 
 
 def _is_nbval_cell(item) -> bool:
@@ -119,6 +124,11 @@ def pytest_terminal_summary(terminalreporter):
         for path, seconds in sorted(_seconds.items()):
             terminalreporter.write_line(f"{seconds:7.1f} s  {path}")
         terminalreporter.write_line(f"{sum(_seconds.values()):7.1f} s  in all")
+        terminalreporter.section(f"slowest {SLOWEST_CELLS} cells per notebook")
+        for path, cells in sorted(_cells.items()):
+            slow = sorted(cells, reverse=True)[:SLOWEST_CELLS]
+            terminalreporter.write_line(
+                f"{Path(path).name}: " + ", ".join(f"{name} {sec:.1f} s" for sec, name in slow))
     if _saved:
         terminalreporter.write_line(
             f"executed notebooks saved: {', '.join(str(p) for p in _saved)}")

@@ -29,6 +29,8 @@ PROFILE_SETTINGS = {
         "gan_weight": 1.0,
         "l1_weight": 100.0,
         "epochs": 20,
+        "output": "direct",
+        "lr_hold": 1.0,
     },
     "full": {
         "base_filters": 64,
@@ -42,6 +44,8 @@ PROFILE_SETTINGS = {
         "gan_weight": 1.0,
         "l1_weight": 100.0,
         "epochs": 100,
+        "output": "direct",
+        "lr_hold": 1.0,
     },
 }
 
@@ -60,7 +64,8 @@ def _settings(profile, overrides: dict) -> dict:
     return settings
 
 
-def build(profile=None, method: str = "pix2pix-bce", **overrides) -> Pix2Pix:
+def build(profile=None, method: str = "pix2pix-bce", steps_per_epoch: int | None = None,
+          **overrides) -> Pix2Pix:
     """Build and compile the Pix2Pix model of a profile.
 
     Parameters
@@ -69,13 +74,19 @@ def build(profile=None, method: str = "pix2pix-bce", **overrides) -> Pix2Pix:
         ``"quick"``, ``"full"``, ``"auto"`` or a Profile; default ``$LOWLIGHT_PROFILE``.
     method : {"pix2pix-bce"}
         The only method built here (WGAN-GP lives in :mod:`lowlight_utils.wgan`).
+    steps_per_epoch : int, optional
+        For the learning-rate schedule (``lr_hold`` below 1 holds the rate for that share of
+        ``epochs * steps_per_epoch`` steps, then decays it linearly to zero, as pix2pix
+        does: :class:`lowlight_utils.schedules.HoldThenLinear`); default: the profile's, else
+        100.
     **overrides
         Any key of :data:`PROFILE_SETTINGS` (``base_filters``, ``depth``, ``bn_momentum``,
         ``norm``,
         ``disc_variant``, ``disc_filters``, ``learning_rate``, ``beta_1``, ``gan_weight``,
-        ``l1_weight``), or ``generator="small"`` for the slides report's small U-Net.
-        (``epochs`` is the default training length, read by
-        :func:`lowlight_utils.training.fit_method`; it does not affect the model.)
+        ``l1_weight``, ``output``: the generator's head, ``lr_hold``), or
+        ``generator="small"`` for the slides report's small U-Net. (``epochs`` is the default
+        training length, read by :func:`lowlight_utils.training.fit_method`; the model reads
+        it only for the learning-rate schedule.)
 
     Returns
     -------
@@ -95,20 +106,35 @@ def build(profile=None, method: str = "pix2pix-bce", **overrides) -> Pix2Pix:
     else:
         generator = unet_generator(
             image_size=None, base_filters=s["base_filters"], depth=s["depth"],
-            bn_momentum=s["bn_momentum"], norm=s["norm"],
+            bn_momentum=s["bn_momentum"], norm=s["norm"], output=s["output"],
         )
     discriminator = patchgan_discriminator(
         s["disc_variant"], image_size=None, base_filters=s["disc_filters"]
     )
     model = Pix2Pix(generator, discriminator, name="pix2pix")
     model.compile(
-        generator_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
-        discriminator_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
+        generator_optimizer=keras.optimizers.Adam(_rate(s, profile, steps_per_epoch),
+                                                  beta_1=s["beta_1"]),
+        discriminator_optimizer=keras.optimizers.Adam(_rate(s, profile, steps_per_epoch),
+                                                      beta_1=s["beta_1"]),
         gan_weight=s["gan_weight"],
         l1_weight=s["l1_weight"],
     )
     return model
 
 
+def _rate(s: dict, profile, steps_per_epoch):
+    """The learning rate, or its :class:`HoldThenLinear` schedule when ``lr_hold < 1``."""
+    if s["lr_hold"] >= 1:
+        return s["learning_rate"]
+    from ..config import Profile, get_profile
+    from ..schedules import HoldThenLinear
+
+    prof = profile if isinstance(profile, Profile) else get_profile(profile)
+    steps = steps_per_epoch or prof.steps_per_epoch or 100
+    return HoldThenLinear(s["learning_rate"], int(s["epochs"]) * steps, s["lr_hold"])
+
+
 #: What this module provides to :mod:`lowlight_utils.training`.
-METHODS = {"pix2pix-bce": Method("pix2pix-bce", build, PROFILE_SETTINGS, Pix2Pix)}
+METHODS = {"pix2pix-bce": Method("pix2pix-bce", build, PROFILE_SETTINGS, Pix2Pix,
+                                  schedule_steps=True)}

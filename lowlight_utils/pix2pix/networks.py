@@ -9,6 +9,8 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from .heads import output_head
+
 
 def _init():
     """The pix2pix paper's weight initialisation: N(0, 0.02)."""
@@ -20,21 +22,18 @@ def _to_symmetric(name: str):
     return layers.Rescaling(2.0, offset=-1.0, name=name)
 
 
-def _to_unit(name: str):
-    """[-1, 1] -> [0, 1] as a layer (the output: float32 under any policy)."""
-    return layers.Rescaling(0.5, offset=0.5, name=name, dtype="float32")
-
-
 def _input_shape(image_size: int | None, channels: int) -> tuple:
     return (image_size, image_size, channels)
 
 
 def _norm_layer(norm: str, momentum: float, name: str):
+    if norm == "none":
+        return layers.Identity(name=name)
     if norm == "batch":
         return layers.BatchNormalization(momentum=momentum, name=name)
     if norm == "instance":
         return layers.GroupNormalization(groups=-1, name=name)
-    raise ValueError(f"unknown norm {norm!r}; choose 'batch' or 'instance'")
+    raise ValueError(f"unknown norm {norm!r}; choose 'batch', 'instance' or 'none'")
 
 
 def unet_generator(
@@ -48,6 +47,7 @@ def unet_generator(
     norm: str = "batch",
     channels: int = 3,
     name: str = "unet_generator",
+    output: str = "direct",
 ) -> keras.Model:
     """The pix2pix U-Net generator.
 
@@ -79,14 +79,21 @@ def unet_generator(
     bn_momentum : float
         Momentum of the batch-norm moving statistics (Keras' default 0.99; a short run
         wants a faster-moving average, e.g. 0.9, or inference sees stale statistics).
-    norm : {"batch", "instance"}
-        ``"batch"`` (the report's) or ``"instance"`` (each image normalised by its own
+    norm : {"batch", "instance", "none"}
+        ``"batch"`` (the report's), ``"instance"`` (each image normalised by its own
         statistics, in training and at inference alike: ``GroupNormalization`` with one
-        group per channel, which has no moving statistics to go stale).
+        group per channel, which has no moving statistics to go stale) or ``"none"``
+        (no normalisation, as in restoration networks like EDSR: the features keep the
+        image's absolute brightness, which an exposure correction needs).
     channels : int
         Image channels.
     name : str
         Model name.
+    output : {"direct", "residual", "curve"}
+        The output head (:mod:`lowlight_utils.pix2pix.heads`): ``"direct"`` (the report's
+        ``tanh`` image), ``"residual"`` (input + a correction that starts at zero) or
+        ``"curve"`` (Zero-DCE curves with predicted parameters, plus a residual). The last
+        two start at their input.
 
     Returns
     -------
@@ -121,11 +128,8 @@ def unet_generator(
             x = layers.Dropout(dropout_rate, name=f"up{j + 1}_dropout")(x)
         x = layers.Concatenate(name=f"up{j + 1}_skip")([x, skip])
         x = layers.ReLU(name=f"up{j + 1}_relu")(x)
-    # the output layers compute in float32: float32 images under a mixed-float16 policy
-    x = layers.Conv2DTranspose(channels, 4, 2, "same", kernel_initializer=_init(), name="output",
-                               dtype="float32")(x)
-    x = layers.Activation("tanh", name="tanh", dtype="float32")(x)
-    outputs = _to_unit("to_unit")(x)
+    # the head computes in float32: float32 images under a mixed-float16 policy
+    outputs = output_head(x, inputs, output, channels, init=_init())
     return keras.Model(inputs, outputs, name=name)
 
 

@@ -269,8 +269,10 @@ def fit_method(
     spec = get_method(method)
     epochs = epochs or (default_epochs(method, prof) if sizes_from_method else prof.epochs)
     kwargs = dict(build_kwargs or {})
-    if spec.schedule_steps:
-        kwargs.setdefault("steps_per_epoch", steps)  # for learning-rate schedules
+    if spec.schedule_steps:  # for learning-rate schedules: steps, and epochs if given
+        kwargs.setdefault("steps_per_epoch", steps)
+        if epochs and "epochs" in spec.profile_settings.get(prof.name, {}):
+            kwargs.setdefault("epochs", epochs)
     strategy = train_kwargs.pop("strategy", None) or tf.distribute.get_strategy()
     keras.utils.set_random_seed(seed)  # same seed, same initial weights
     with strategy.scope():

@@ -74,17 +74,18 @@ def build(profile=None, variant: str = "report", steps_per_epoch: int | None = N
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
     if variant not in VARIANTS:
         raise ValueError(f"unknown WGAN variant {variant!r}; choose from {sorted(VARIANTS)}")
-    gen_keys = ("base_filters", "depth", "norm", "bn_momentum")
+    gen_keys = ("base_filters", "depth", "norm", "bn_momentum", "output")
     s = {**{k: GENERATOR_SETTINGS[prof.name][k] for k in gen_keys},
          **PROFILE_SETTINGS[prof.name], **VARIANTS[variant]}
-    s.pop("epochs")  # a training length, for training.method_profile
     unknown = set(overrides) - set(s)
     if unknown:
         raise TypeError(f"unknown WGAN-GP setting(s) {sorted(unknown)}; known: {sorted(s)}")
     s.update(overrides)
+    s.pop("epochs")  # a training length (training.method_profile); the decay is per epoch
     steps = steps_per_epoch or prof.steps_per_epoch or 100
     generator = unet_generator(image_size=None, base_filters=s["base_filters"],
-                               depth=s["depth"], norm=s["norm"], bn_momentum=s["bn_momentum"])
+                               depth=s["depth"], norm=s["norm"], bn_momentum=s["bn_momentum"],
+                               output=s["output"])
     critic = patchgan_discriminator(s["critic_variant"], image_size=None,
                                     base_filters=s["critic_filters"], norm=s["critic_norm"],
                                     name="critic")
