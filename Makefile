@@ -34,8 +34,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# Unit tests are independent: pytest-xdist runs them on both cores (JOBS=1 for one process).
+JOBS ?= 2
 unit: $(STAMP)
-	LOWLIGHT_PROFILE=quick $(BIN)/pytest tests
+	LOWLIGHT_PROFILE=quick $(BIN)/pytest -n $(JOBS) --durations=10 tests
 
 notebooks: $(STAMP)
 	LOWLIGHT_PROFILE=quick $(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider \
@@ -44,16 +46,28 @@ notebooks: $(STAMP)
 # The full profile, proven on a CPU: every report preset through the command line (train,
 # evaluate, enhance), the LOL layout, and every notebook top to bottom, all with the full
 # profile's sizes but one epoch of two steps and two evaluation images (LOWLIGHT_SMOKE=1).
-# Runs and exported models go to a temporary folder, never mixed with real runs.
+# Runs and exported models go to a temporary folder, never mixed with real runs. Two
+# independent halves run at once, one per core: the presets, notebooks 01 and 06; and
+# notebooks 02-05 in order (05 scores the models that 02-04 export).
+NBVAL := --nbval-lax --nbval-current-env -p no:cacheprovider
 smoke: $(STAMP)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && start=$$(date +%s) && \
 	export LOWLIGHT_PROFILE=full LOWLIGHT_SMOKE=1 LOWLIGHT_RUNS_DIR="$$tmp/runs" \
-		LOWLIGHT_MODELS_DIR="$$tmp/runs/models" && \
-	$(BIN)/pytest -p no:cacheprovider tests/test_smoke.py && \
-	$(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/ && \
-	echo "smoke (full profile, LOWLIGHT_SMOKE=1) finished in $$(( $$(date +%s) - start )) s"
+		LOWLIGHT_MODELS_DIR="$$tmp/runs/models" || exit 1; \
+	( $(BIN)/pytest -p no:cacheprovider tests/test_smoke.py && \
+	  $(BIN)/pytest $(NBVAL) notebooks/01_*.ipynb notebooks/06_*.ipynb ) > "$$tmp/half.log" 2>&1 & \
+	half=$$!; \
+	$(BIN)/pytest $(NBVAL) notebooks/0[2-5]_*.ipynb; second=$$?; \
+	wait $$half; first=$$?; \
+	echo "--- presets, notebooks 01 and 06 (run beside the above) ---"; cat "$$tmp/half.log"; \
+	echo "smoke (full profile, LOWLIGHT_SMOKE=1) finished in $$(( $$(date +%s) - start )) s"; \
+	test $$first -eq 0 && test $$second -eq 0
 
-test: lint unit notebooks smoke
+# Every stage timed (CI's budget is 30 minutes on a 2-core machine).
+test: $(STAMP)
+	@for stage in lint unit notebooks smoke; do t0=$$(date +%s); \
+		$(MAKE) --no-print-directory $$stage || exit 1; \
+		echo "=== make $$stage took $$(( $$(date +%s) - t0 )) s"; done
 
 course: $(STAMP)
 	$(BIN)/python -m lowlight_utils.course

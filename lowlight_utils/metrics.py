@@ -199,13 +199,105 @@ def _score(name: str, pred: np.ndarray, ref: np.ndarray, data_range: float) -> d
     }
 
 
+#: Metrics where a lower score is better (the rest: higher is better).
+LOWER_IS_BETTER = frozenset({"mae", "ciede2000"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Gap:
+    """A paired difference: mean of ``a - b`` over the items, its spread, the verdict.
+
+    Attributes
+    ----------
+    mean, spread : float
+        Mean and sample standard deviation (ddof=1) of the per-item differences.
+    n : int
+        Number of items (images or scenes).
+    verdict : {"better", "worse", "no result"}
+        "no result" when ``|mean| <= spread``; else whether ``a`` is better than ``b``.
+    unit : str
+        Printed after the numbers (``" dB"`` for PSNR).
+    """
+
+    mean: float
+    spread: float
+    n: int
+    verdict: str
+    unit: str = ""
+
+    @property
+    def is_result(self) -> bool:
+        """True when the mean difference is larger than its spread."""
+        return self.verdict != "no result"
+
+    def __str__(self) -> str:
+        digits = 2 if self.unit == " dB" or abs(self.mean) >= 1 else 4
+        text = f"{self.mean:+.{digits}f} ± {self.spread:.{digits}f}{self.unit} over {self.n}"
+        return text + (" (no result: smaller than its spread)" if not self.is_result
+                       else f" ({self.verdict})")
+
+
+def paired_gap(a, b, metric: str = "psnr", higher_is_better: bool | None = None) -> Gap:
+    """How much better ``a`` scores than ``b`` on the same items, and whether that is a result.
+
+    The course's rule for every comparison: take the difference item by item (the same test
+    images, or the same held-out scenes), report its mean and sample standard deviation, and
+    call it no result when the mean is not larger than that spread.
+
+    Parameters
+    ----------
+    a, b : Evaluation or sequence of float
+        Scores of two methods on the same items in the same order (Evaluations: their
+        ``rows``' ``metric``).
+    metric : str
+        Read from Evaluations; also decides the direction and the unit.
+    higher_is_better : bool, optional
+        Default: False for :data:`LOWER_IS_BETTER` metrics, else True.
+
+    Returns
+    -------
+    Gap
+
+    Raises
+    ------
+    ValueError
+        If the two differ in length, have fewer than 2 items, or hold a non-finite score.
+
+    Examples
+    --------
+    >>> str(paired_gap([21.0, 22.0, 23.0], [20.0, 20.5, 21.0]))
+    '+1.50 ± 0.50 dB over 3 (better)'
+    >>> paired_gap([5.0, 9.0], [6.0, 6.0], "ciede2000").verdict
+    'no result'
+    """
+    xs = [r[metric] for r in a.rows] if isinstance(a, Evaluation) else list(a)
+    ys = [r[metric] for r in b.rows] if isinstance(b, Evaluation) else list(b)
+    if len(xs) != len(ys):
+        raise ValueError(f"paired_gap needs the same items: got {len(xs)} and {len(ys)} scores")
+    if len(xs) < 2:
+        raise ValueError(f"paired_gap needs at least 2 items for a spread, got {len(xs)}")
+    d = np.asarray(xs, dtype=float) - np.asarray(ys, dtype=float)
+    if not np.isfinite(d).all():
+        raise ValueError(f"paired_gap: non-finite {metric} scores at items "
+                         f"{np.flatnonzero(~np.isfinite(d)).tolist()}")
+    if higher_is_better is None:
+        higher_is_better = metric not in LOWER_IS_BETTER
+    mean, spread = float(d.mean()), float(d.std(ddof=1))
+    verdict = ("no result" if abs(mean) <= spread
+               else "better" if (mean > 0) == higher_is_better else "worse")
+    return Gap(mean, spread, len(d), verdict, " dB" if metric == "psnr" else "")
+
+
 __all__ = [
     "Evaluation",
+    "Gap",
+    "LOWER_IS_BETTER",
     "METRIC_NAMES",
     "ciede2000",
     "evaluate_pairs",
     "gaussian_taps",
     "mae",
+    "paired_gap",
     "psnr",
     "psnr_per_channel",
     "ssim",

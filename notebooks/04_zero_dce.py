@@ -463,14 +463,15 @@ plt.show()
 # Full-resolution enhancement (`enhance_image`, no resizing) of every test image, scored with
 # PSNR and SSIM next to the classical baselines of `lowlight_utils.baselines`, each mean with
 # its spread (sample standard deviation over the test images, four darkenings of each of
-# two scenes). The gap to the best baseline is taken image by image; when it is smaller than
-# the spread of those per-image gaps it is "no result". The last line of the table is the
+# two scenes). The gap to the best baseline is taken image by image
+# (`lowlight_utils.metrics.paired_gap`); when it is smaller than the spread of those
+# per-image gaps it is "no result". The last line of the table is the
 # published Zero-DCE figure on LOL's eval15: a **different data set**, shown for scale only.
 
 # %%
 from lowlight_utils.baselines import evaluate_baselines
 from lowlight_utils.inference import enhance_image
-from lowlight_utils.metrics import evaluate_pairs
+from lowlight_utils.metrics import evaluate_pairs, paired_gap
 
 enhanced = [enhance_image(model, lo) for lo, _ in test]
 zdce = evaluate_pairs(enhanced, [hi for _, hi in test], names=[p.stem for p in test_pairs])
@@ -486,16 +487,8 @@ best_baseline = max((k for k in results if k != "Zero-DCE (this notebook)"),
                     key=lambda k: results[k].means["psnr"])
 
 
-def paired_gap(a, b):
-    """Mean and sample std over images of a's PSNR minus b's, and whether it is a result."""
-    d = [x["psnr"] - y["psnr"] for x, y in zip(a.rows, b.rows, strict=True)]
-    m, s = float(np.mean(d)), float(np.std(d, ddof=1)) if len(d) > 1 else 0.0
-    return m, s, f"{m:+.2f} ± {s:.2f} dB per image" + (
-        " (no result: smaller than its spread)" if abs(m) <= s else "")
-
-
-zdce_gap = paired_gap(zdce, results[best_baseline])
-print(f"Zero-DCE vs the best baseline ({best_baseline}): {zdce_gap[2]}")
+zdce_gap = paired_gap(zdce, results[best_baseline], "psnr")  # image by image, with spread
+print(f"Zero-DCE vs the best baseline ({best_baseline}): {zdce_gap} images")
 show_grid([[lo, out, hi] for (lo, hi), out in list(zip(test, enhanced, strict=True))[::4]],
           titles=["low", "Zero-DCE", "reference"], size=2.4)
 plt.show()
@@ -538,8 +531,8 @@ plus_scores = evaluate_pairs([enhance_image(plus_model, lo) for lo, _ in test],
 print(f"Zero-DCE++: {plus_scores.means['psnr']:.2f} ± {plus_scores.stds['psnr']:.2f} dB, SSIM "
       f"{plus_scores.means['ssim']:.3f} ± {plus_scores.stds['ssim']:.3f} (Zero-DCE: "
       f"{zdce.means['psnr']:.2f} ± {zdce.stds['psnr']:.2f} dB; ± over the test images)")
-plus_gap = paired_gap(plus_scores, zdce)
-print(f"Zero-DCE++ minus Zero-DCE: {plus_gap[2]}")
+plus_gap = paired_gap(plus_scores, zdce, "psnr")
+print(f"Zero-DCE++ minus Zero-DCE: {plus_gap} images")
 
 # %% [markdown]
 # Notebook 05 compares every method on one table; it takes both models from the course's
@@ -694,7 +687,7 @@ else:
     assert zdce_psnr >= identity_psnr + 4.0
     assert plus_scores.means["psnr"] > identity_psnr + 2.0
 assert all(path.is_file() for path in exports)
-assert all(np.isfinite(g[0]) and g[1] >= 0 for g in (zdce_gap, plus_gap))  # gaps with spread
+assert all(np.isfinite(g.mean) and g.spread >= 0 for g in (zdce_gap, plus_gap))  # with spread
 
 # %% [markdown]
 # ## References

@@ -363,24 +363,17 @@ for r in results:
 # smaller than its spread is called **no result**.
 
 # %%
+from lowlight_utils.metrics import paired_gap
+
 best_classical = max(BASELINES, key=lambda k: scores[k].means["psnr"])
-
-
-def paired(label, metric, better=+1):
-    d = np.array([a[metric] - b[metric] for a, b in
-                  zip(scores[label].rows, scores[best_classical].rows, strict=True)])
-    m_, s_ = float(d.mean()), float(d.std(ddof=1)) if len(d) > 1 else 0.0
-    verdict = "no result" if abs(m_) <= s_ else ("better" if better * m_ > 0 else "worse")
-    return m_, s_, verdict
-
-
 verdicts = {}
 print(f"best classical method: {best_classical}")
-for label in LEARNED:
-    verdicts[label] = {"psnr": paired(label, "psnr"), "ciede2000": paired(label, "ciede2000", -1)}
-    (pm, ps, pv), (cm, cs, cv) = verdicts[label]["psnr"], verdicts[label]["ciede2000"]
-    print(f"{label:17s} PSNR {pm:+6.2f} ± {ps:4.2f} dB ({pv:9s})   "
-          f"CIEDE2000 {cm:+6.2f} ± {cs:4.2f} ({cv})")
+for label in LEARNED:  # paired_gap: mean ± std of the per-image differences, and the verdict
+    verdicts[label] = {m: paired_gap(scores[label], scores[best_classical], m)
+                       for m in ("psnr", "ciede2000")}  # CIEDE2000: lower is better
+    p_, c_ = verdicts[label]["psnr"], verdicts[label]["ciede2000"]
+    print(f"{label:17s} PSNR {p_.mean:+6.2f} ± {p_.spread:4.2f} dB ({p_.verdict:9s})   "
+          f"CIEDE2000 {c_.mean:+6.2f} ± {c_.spread:4.2f} ({c_.verdict})")
 
 # %% [markdown]
 # What CIEDE2000 adds on the learned models' outputs: each dot is one test image through

@@ -39,8 +39,13 @@ def pytest_sessionfinish(session, exitstatus):
     from pathlib import Path
 
     tests = Path(__file__).resolve().parent
+    if hasattr(session.config, "workerinput"):  # a pytest-xdist worker: the controller records
+        return
     ran = {Path(str(item.path)).resolve() for item in getattr(session, "items", [])}
     ran_all = ran and set(tests.glob("test_*.py")) <= ran
+    if not ran and getattr(session.config.option, "numprocesses", None):
+        # the xdist controller collects nothing itself: the whole suite if it was asked for
+        ran_all = {Path(a).resolve() for a in session.config.args} == {tests}
     if exitstatus == 0 and ran_all and not session.config.option.collectonly:
         from lowlight_utils.colab import record_tested_versions
 

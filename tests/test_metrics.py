@@ -310,3 +310,54 @@ def test_evaluation_csv_and_markdown(tmp_path):
     assert lines[0].startswith("| image | PSNR (dB) | SSIM")
     assert lines[2].startswith("| noisy |") and lines[-1].startswith("| **mean** |")
     assert f"{ev.rows[0]['ssim']:.4f}" in lines[2]
+
+
+# ----------------------------------------------------------------------------- paired_gap
+def test_paired_gap_known_numbers_and_text():
+    from lowlight_utils.metrics import paired_gap
+
+    gap = paired_gap([21.0, 22.0, 23.0], [20.0, 20.5, 21.0])
+    assert gap.mean == pytest.approx(1.5) and gap.spread == pytest.approx(0.5)
+    assert gap.n == 3 and gap.verdict == "better" and gap.is_result
+    assert str(gap) == "+1.50 ± 0.50 dB over 3 (better)"
+
+
+def test_paired_gap_boundary_is_no_result_and_sign_gives_worse():
+    from lowlight_utils.metrics import paired_gap
+
+    # differences 0 and 2: mean 1, sample std sqrt(2) > 1
+    assert paired_gap([1.0, 3.0], [1.0, 1.0]).verdict == "no result"
+    # differences -1 and -1.2: mean -1.1, std 0.14 -> worse
+    assert paired_gap([1.0, 1.0], [2.0, 2.2]).verdict == "worse"
+    assert "no result: smaller than its spread" in str(paired_gap([1.0, 3.0], [1.0, 1.0]))
+
+
+def test_paired_gap_lower_is_better_flips_the_verdict():
+    from lowlight_utils.metrics import paired_gap
+
+    a, b = [5.0, 5.1, 4.9], [8.0, 8.2, 7.9]  # a has the smaller colour error
+    assert paired_gap(a, b, "ciede2000").verdict == "better"
+    assert paired_gap(a, b, "psnr").verdict == "worse"
+    assert paired_gap(a, b, "psnr", higher_is_better=False).verdict == "better"
+
+
+def test_paired_gap_reads_evaluations_row_by_row():
+    from lowlight_utils.metrics import paired_gap
+
+    ref = [np.full((16, 16, 3), v) for v in (0.3, 0.5, 0.7)]
+    close = evaluate_pairs([r + 0.01 for r in ref], ref)
+    far = evaluate_pairs([r + 0.1 for r in ref], ref)
+    gap = paired_gap(close, far, "psnr")
+    assert gap.mean == pytest.approx(20.0, abs=1e-6) and gap.verdict == "better"
+    assert paired_gap(close, far, "mae").verdict == "better"  # lower MAE
+
+
+def test_paired_gap_rejects_unequal_short_and_nan_inputs():
+    from lowlight_utils.metrics import paired_gap
+
+    with pytest.raises(ValueError, match="same items"):
+        paired_gap([1.0, 2.0], [1.0])
+    with pytest.raises(ValueError, match="at least 2"):
+        paired_gap([1.0], [1.0])
+    with pytest.raises(ValueError, match="non-finite"):
+        paired_gap([1.0, float("nan")], [1.0, 2.0])

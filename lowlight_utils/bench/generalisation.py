@@ -200,6 +200,8 @@ def summarise(scores: list[SceneScore], classical) -> tuple[list[dict], str | No
     methods = list(dict.fromkeys(s.method for s in scores))
     by = {m: {(s.fold, s.scene): s for s in scores if s.method == m} for m in methods}
 
+    from ..metrics import paired_gap
+
     def std(x):
         return float(np.std(x, ddof=1)) if len(x) > 1 else 0.0
 
@@ -218,8 +220,11 @@ def summarise(scores: list[SceneScore], classical) -> tuple[list[dict], str | No
             folds = sorted({f for f, _ in keys})
             wins = sum(np.mean([by[m][k].psnr for k in keys if k[0] == f])
                        > np.mean([by[best][k].psnr for k in keys if k[0] == f]) for f in folds)
-            d, sd = float(np.mean(diff)), std(diff)
-            verdict = ("no result" if abs(d) <= sd else "better" if d > 0 else "worse")
+            if len(diff) > 1:  # per held-out scene, the course's rule (metrics.paired_gap)
+                gap = paired_gap([by[m][k].psnr for k in keys], [by[best][k].psnr for k in keys])
+                d, sd, verdict = gap.mean, gap.spread, gap.verdict
+            else:
+                d, sd, verdict = float(diff[0]), 0.0, "no result"
             row.update(delta=d, delta_std=sd, wins=int(wins), folds=len(folds), verdict=verdict)
         rows.append(row)
     return rows, best

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import keras
 
+from ..pix2pix.method import TASK_OUTPUTS
 from .callbacks import BEST_MODEL, FINAL_MODEL, NaNGuard, make_callbacks, read_history
 from .datasets import course_datasets, steps_per_epoch
 from .registry import build_method, default_epochs, get_method, method_profile
@@ -243,7 +244,10 @@ def fit_method(
         (:func:`method_profile`); False keeps ``profile`` as given (the presets).
     task : str
         ``"low-light"``, ``"noise"`` or ``"blur"``: which embedded sample trains it when
-        ``data_dir`` is not given (:func:`lowlight_utils.data.course_splits`).
+        ``data_dir`` is not given (:func:`lowlight_utils.data.course_splits`). In the quick
+        profile it also picks the GANs' generator head unless ``build_kwargs`` sets
+        ``output`` (:data:`lowlight_utils.pix2pix.method.TASK_OUTPUTS`: a residual for
+        noise and blur).
     splits : lowlight_utils.data.Splits, optional
         Splits already made (a fold of ``python -m lowlight_utils.bench generalisation``);
         default: :func:`~lowlight_utils.data.course_splits` of ``data_dir``, ``seed``, ``task``.
@@ -269,6 +273,9 @@ def fit_method(
     spec = get_method(method)
     epochs = epochs or (default_epochs(method, prof) if sizes_from_method else prof.epochs)
     kwargs = dict(build_kwargs or {})
+    head = TASK_OUTPUTS.get(task) if spec.name.startswith("pix2pix") else None
+    if head and prof.name == "quick":  # the U-Net's head for the task; full keeps the report's
+        kwargs.setdefault("output", head)
     if spec.schedule_steps:  # for learning-rate schedules: steps, and epochs if given
         kwargs.setdefault("steps_per_epoch", steps)
         if epochs and "epochs" in spec.profile_settings.get(prof.name, {}):
