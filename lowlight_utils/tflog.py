@@ -10,6 +10,12 @@ to a temporary file, then writes back everything except the absl lines whose sev
 below ``TF_CPP_MIN_LOG_LEVEL`` (0 = INFO, 1 = WARNING, 2 = ERROR, 3 = FATAL) and absl's
 banner about its own initialisation. Python warnings and any other output pass through.
 ``lowlight_utils/__init__.py`` installs it; TensorFlow is still imported only when needed.
+
+The hook stays on ``sys.meta_path`` until TensorFlow has actually been imported: a mere
+lookup (``importlib.util.find_spec("tensorflow")``, or IPython's Tab completion, whose jedi
+asks every finder in turn) gets a spec whose loader filters too, and leaves the hook in
+place for the real import. Once TensorFlow is imported it applies ``TF_CPP_MIN_LOG_LEVEL``
+to its later C++ messages itself (first op, device creation), so only the import needs this.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 
 _SEVERITY = {"I": 0, "W": 1, "E": 2, "F": 3}
 # absl's prefix: severity letter, MMDD, time, thread id, file:line]
@@ -88,13 +95,32 @@ def filtered_stderr():
 
 
 class _QuietLoader(importlib.abc.Loader):
-    """Runs the real loader's ``exec_module`` inside :func:`filtered_stderr`."""
+    """Runs the real loader's ``exec_module`` inside :func:`filtered_stderr`.
+
+    Everything else is the real loader's, so code that only inspects the spec (jedi's
+    completion, ``importlib.resources``) sees what it would without the hook.
+    """
 
     def __init__(self, loader):
         self.loader = loader
 
+    def __getattr__(self, name):
+        return getattr(self.loader, name)
+
     def create_module(self, spec):
         return self.loader.create_module(spec)
+
+    def is_package(self, fullname):
+        return self.loader.is_package(fullname)
+
+    def get_filename(self, fullname):
+        return self.loader.get_filename(fullname)
+
+    def get_source(self, fullname):
+        return self.loader.get_source(fullname)
+
+    def get_code(self, fullname):
+        return self.loader.get_code(fullname)
 
     def exec_module(self, module):
         # The module sees its real loader (importlib.resources and friends ask it).
@@ -103,23 +129,35 @@ class _QuietLoader(importlib.abc.Loader):
             module.__spec__.loader = self.loader
         with filtered_stderr():
             self.loader.exec_module(module)
+        uninstall()  # imported: later imports find it in sys.modules (a failed one retries)
 
 
 class _TensorFlowFinder(importlib.abc.MetaPathFinder):
-    """Wraps the loader of the first ``import tensorflow``, then steps aside."""
+    """Gives ``tensorflow``'s spec a :class:`_QuietLoader`; other names are not its business."""
+
+    _lowlight_tflog = True  # recognised by install() across reloads of this module
+    _busy = threading.local()  # set while it asks the other finders (no recursion)
 
     def find_spec(self, fullname, path, target=None):
-        if fullname != "tensorflow":
+        if fullname != "tensorflow" or getattr(self._busy, "on", False):
             return None
-        uninstall()
-        for finder in sys.meta_path:
-            find = getattr(finder, "find_spec", None)
-            spec = find(fullname, path, target) if find else None
-            if spec is not None:
-                if spec.loader is not None:
-                    spec.loader = _QuietLoader(spec.loader)
-                return spec
-        return None
+        if "tensorflow" in sys.modules:  # a reload: TensorFlow logs nothing new then
+            uninstall()
+            return None
+        self._busy.on = True
+        try:
+            for finder in list(sys.meta_path):
+                find = getattr(finder, "find_spec", None)
+                if finder is self or find is None or getattr(finder, "_lowlight_tflog", False):
+                    continue
+                spec = find(fullname, path, target)
+                if spec is not None:
+                    if spec.loader is not None and not isinstance(spec.loader, _QuietLoader):
+                        spec.loader = _QuietLoader(spec.loader)
+                    return spec
+            return None
+        finally:
+            self._busy.on = False
 
 
 _FINDER = _TensorFlowFinder()
@@ -127,6 +165,9 @@ _FINDER = _TensorFlowFinder()
 
 def install() -> None:
     """Filter the start-up log of the first ``import tensorflow`` (no-op once imported)."""
+    # A finder left by an earlier copy of this module (importlib.reload) gives way to this one.
+    sys.meta_path[:] = [f for f in sys.meta_path
+                        if f is _FINDER or not getattr(f, "_lowlight_tflog", False)]
     if "tensorflow" not in sys.modules and _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
 

@@ -6,7 +6,14 @@ prints while it is imported (absl ignores it then), so every notebook imports th
 before TensorFlow or Keras. The executed
 notebooks themselves are checked cell by cell while ``make test`` runs them
 (``notebooks/conftest.py`` fails a cell that writes to stderr in the quick profile), and
-again by ``make site`` (``python -m lowlight_utils.course --no-execute --strict``).
+again by ``make site`` (``python -m lowlight_utils.course --no-execute --strict``), and
+``tests/test_notebook_stderr.py`` runs each notebook's import path in a fresh Jupyter kernel.
+
+The hook must survive what a student's Jupyter does before the real import: a lookup of
+TensorFlow's spec (``importlib.util.find_spec``; IPython's Tab completion asks every finder
+on ``sys.meta_path`` through jedi), ``import keras`` or ``importlib.import_module`` first, and
+a launcher that leaves ``TF_CPP_MIN_LOG_LEVEL`` blank. A stand-in ``tensorflow`` package that
+writes TensorFlow 2.21's start-up lines to file descriptor 2 checks these in a second each.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -25,16 +33,22 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 BUILD = "import tensorflow as tf, keras\nkeras.layers.Conv2D(2, 3)(tf.zeros((1, 8, 8, 3)))\n"
 
 
-def python_stderr(code: str) -> str:
+def python_stderr(code: str, **env_vars: str) -> str:
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                            text=True, timeout=300, cwd=ROOT)
+    result = subprocess.run([sys.executable, "-c", code], env={**env, **env_vars},
+                            capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     return result.stderr
 
 
 def test_tensorflow_is_silent_after_lowlight_utils():
     assert python_stderr("import lowlight_utils.config\n" + BUILD) == ""
+
+
+def test_tensorflow_is_silent_after_a_find_spec_lookup():
+    """A lookup first (what jedi's Tab completion does) leaves the filter to the import."""
+    lookup = "import importlib.util\nassert importlib.util.find_spec('tensorflow')\n"
+    assert python_stderr("import lowlight_utils.config\n" + lookup + BUILD) == ""
 
 
 def test_tensorflow_imported_first_writes_to_stderr():
@@ -82,3 +96,75 @@ def test_filter_startup_log_applies_tf_cpp_min_log_level():
     assert "oneDNN" not in level1 and "To enable" not in level1 and "InitializeLog" not in level1
     assert "a warning" in level1 and "an error" in level1
     assert "an error" not in filter_startup_log(LOG, 3)
+
+
+# TensorFlow 2.21's start-up lines, written to file descriptor 2 as its C++ code writes them.
+FAKE_TENSORFLOW = """
+import os
+import warnings
+
+os.write(2, b"WARNING: All log messages before absl::InitializeLog() is called are written "
+            b"to STDERR\\nI0000 00:00:1.5   42 port.cc:153] oneDNN custom operations are on."
+            b"\\nI0000 00:00:1.6   42 cpu_feature_guard.cc:227] This TensorFlow binary is "
+            b"optimized\\nTo enable the following instructions: AVX2 FMA, rebuild TensorFlow.\\n")
+if os.environ.get("FAKE_TF_NEEDS_ATTENTION"):
+    os.write(2, b"E0000 00:00:1.7   42 gpu.cc:2] a real error\\n")
+    warnings.warn("a version mismatch", UserWarning, stacklevel=1)
+"""
+
+
+@pytest.fixture
+def fake_tensorflow(tmp_path):
+    """A ``tensorflow`` (and a ``keras`` that imports it) first on the path of a subprocess."""
+    (tmp_path / "tensorflow").mkdir()
+    (tmp_path / "tensorflow" / "__init__.py").write_text(FAKE_TENSORFLOW)
+    (tmp_path / "keras").mkdir()
+    (tmp_path / "keras" / "__init__.py").write_text("import tensorflow\n")
+    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path),
+                                                       os.environ.get("PYTHONPATH")]))}
+
+
+@pytest.mark.parametrize("imports", [
+    "import tensorflow",
+    "import keras",
+    "import importlib\nimportlib.import_module('tensorflow')",
+    "import importlib.util\nassert importlib.util.find_spec('tensorflow')\nimport tensorflow",
+    # jedi (IPython's Tab completion) asks each finder itself, then reads the loader
+    "import sys\nspecs = [f.find_spec('tensorflow', None) for f in sys.meta_path\n"
+    "         if hasattr(f, 'find_spec')]\n"
+    "spec = next(s for s in specs if s)\nassert spec.loader.get_source('tensorflow')\n"
+    "assert spec.loader.is_package('tensorflow')\nimport tensorflow",
+], ids=["import", "keras", "import_module", "find_spec", "jedi"])
+def test_start_up_lines_are_filtered_whatever_imports_tensorflow(fake_tensorflow, imports):
+    code = f"import lowlight_utils\n{imports}\nassert tensorflow.__file__.endswith('.py')\n"
+    if "import tensorflow" not in imports:
+        code = code.replace("assert tensorflow", "import tensorflow\nassert tensorflow")
+    assert python_stderr(code, **fake_tensorflow) == ""
+
+
+def test_a_blank_tf_cpp_min_log_level_counts_as_unset(fake_tensorflow):
+    code = "import lowlight_utils, os, tensorflow\nprint(os.environ['TF_CPP_MIN_LOG_LEVEL'])\n"
+    assert python_stderr(code, TF_CPP_MIN_LOG_LEVEL="", **fake_tensorflow) == ""
+    assert python_stderr(code, TF_CPP_MIN_LOG_LEVEL="0", **fake_tensorflow).count("I0000") == 2
+
+
+def test_errors_and_python_warnings_during_the_import_stay_visible(fake_tensorflow):
+    stderr = python_stderr("import lowlight_utils, tensorflow\n", FAKE_TF_NEEDS_ATTENTION="1",
+                           **fake_tensorflow)
+    assert "a real error" in stderr and "UserWarning: a version mismatch" in stderr
+    assert "oneDNN" not in stderr and "InitializeLog" not in stderr and "AVX2" not in stderr
+
+
+def test_the_hook_stays_until_tensorflow_is_imported(fake_tensorflow):
+    code = textwrap.dedent("""
+        import importlib.util, sys
+        import lowlight_utils.tflog as tflog
+        importlib.util.find_spec("tensorflow")
+        assert tflog._FINDER in sys.meta_path, "a lookup removed the hook"
+        importlib.reload(tflog)
+        tflog.install()
+        assert sum(getattr(f, "_lowlight_tflog", False) for f in sys.meta_path) == 1
+        import tensorflow
+        assert tflog._FINDER not in sys.meta_path, "the hook outlived the import"
+        """)
+    assert python_stderr(code, **fake_tensorflow) == ""
