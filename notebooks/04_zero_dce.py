@@ -488,7 +488,7 @@ best_baseline = max((k for k in results if k != "Zero-DCE (this notebook)"),
 
 
 zdce_gap = paired_gap(zdce, results[best_baseline], "psnr")  # image by image, with spread
-print(f"Zero-DCE vs the best baseline ({best_baseline}): {zdce_gap} images")
+print(f"Zero-DCE vs the best baseline ({best_baseline}): {zdce_gap}")
 show_grid([[lo, out, hi] for (lo, hi), out in list(zip(test, enhanced, strict=True))[::4]],
           titles=["low", "Zero-DCE", "reference"], size=2.4)
 plt.show()
@@ -532,7 +532,7 @@ print(f"Zero-DCE++: {plus_scores.means['psnr']:.2f} ± {plus_scores.stds['psnr']
       f"{plus_scores.means['ssim']:.3f} ± {plus_scores.stds['ssim']:.3f} (Zero-DCE: "
       f"{zdce.means['psnr']:.2f} ± {zdce.stds['psnr']:.2f} dB; ± over the test images)")
 plus_gap = paired_gap(plus_scores, zdce, "psnr")
-print(f"Zero-DCE++ minus Zero-DCE: {plus_gap} images")
+print(f"Zero-DCE++ minus Zero-DCE: {plus_gap}")
 
 # %% [markdown]
 # Notebook 05 compares every method on one table; it takes both models from the course's
