@@ -174,11 +174,13 @@ print(f"gradient penalty of the untrained critic here: {gp_untrained:.3f}")
 # * **Why an epsilon?** The norm is `sqrt(sum of squares + 1e-12)`: the derivative of a square
 #   root is infinite at 0, so a flat critic would otherwise give NaN gradients.
 #
-# **Batch norm in the critic.** The penalty printed above can be far larger than the norms in
-# the picture suggest, because in training mode batch norm normalises with the statistics of
-# the batch it is given (here a batch of one image). The report's critic has batch norm; the
-# WGAN-GP paper advises against it, because the penalty constrains each sample's gradient on
-# its own, while batch norm makes a sample's score depend on the other samples of its batch.
+# **Batch norm in the critic.** The penalty printed above, 0.178, fits the picture: it takes
+# one random alpha, and norms between about 0.4 and 0.7 give `(norm - 1)^2` between about
+# 0.1 and 0.35. Both were computed on a batch of one image, though, and in training mode
+# batch norm normalises with the statistics of the batch it is given. The report's critic
+# has batch norm; the WGAN-GP paper advises against it, because the penalty constrains each
+# sample's gradient on its own, while batch norm makes a sample's score depend on the other
+# samples of its batch.
 # We see it directly: the gradient norm of the same image alone, and in a batch of four made
 # of it, a darker and a brighter copy, and itself again.
 
@@ -195,9 +197,10 @@ for norm in ("batch", None):
           f"in a batch of 4 {in_batch:10.4f}")
 
 # %% [markdown]
-# Without batch norm the two agree; with it they differ, so the "per-sample" constraint is
-# not one, and its scale depends on the batch. The course keeps the report's critic as the
-# default (to reproduce it) and offers `wgan.build(..., variant="no-bn-critic")`.
+# Without batch norm the two agree (0.0005 alone and in the batch); with it they differ
+# (0.636 alone, 0.600 in the batch), so the "per-sample" constraint is not one, and its scale
+# depends on the batch. The course keeps the report's critic as the default (to reproduce
+# it) and offers `wgan.build(..., variant="no-bn-critic")`.
 #
 # ## 3. The report's critic
 #
@@ -354,12 +357,17 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Read the left panel carefully (its scale is linear near zero and logarithmic beyond). The
-# penalty starts large: the untrained critic, with batch norm in training mode, has gradient
-# norms far from 1, as section 2 showed. Once that is corrected, the Wasserstein estimate
-# stays small and may even dip below zero (the critic briefly scoring generated pairs higher
-# than real ones): in a short run the critic is weak, the adversarial term is small next to
-# `100 * L1`, and the generator learns mostly from L1, much like BCE's.
+# Read the left panel carefully (its scale is linear near zero and logarithmic beyond). In
+# this run the penalty's epoch mean stays between 0.009 and 0.032, and the Wasserstein
+# estimate stays near zero, its epoch mean below zero every time (from -0.011 to -0.037,
+# -0.028 in the last): on average the critic scores generated pairs slightly higher than
+# real ones, so it does not yet tell them apart. Its gradients still push the generator
+# (section 4), but not yet towards anything L1 does not already ask for: the two training
+# L1 curves fall
+# together, from 0.124 and 0.121 in the first epoch to 0.085 and 0.087 in the last (WGAN-GP,
+# BCE). Validation PSNR is noisier. BCE's moves between 18.9 and 21.4 dB from epoch to
+# epoch. WGAN-GP's peaks at 21.7 dB in the fourth epoch, drops by 4 dB in the seventh and
+# ends at 16.9 dB, while its training PSNR stays near 21 dB.
 #
 # ## 8. Test scores at full resolution
 #
@@ -398,9 +406,9 @@ best_baseline = max(baselines, key=lambda k: table[k].means["psnr"])
 gaps = {}
 for name in step_ms:
     gaps[name] = paired_gap(table[name], table[best_baseline], "psnr")
-    print(f"{name} vs the best baseline ({best_baseline}): {gaps[name]} images")
+    print(f"{name} vs the best baseline ({best_baseline}): {gaps[name]}")
 wgan_vs_bce = paired_gap(table["Pix2Pix WGAN-GP"], table["Pix2Pix BCE"], "psnr")
-print(f"WGAN-GP minus BCE, same budget: {wgan_vs_bce} images")
+print(f"WGAN-GP minus BCE, same budget: {wgan_vs_bce}")
 print(f"WGAN-GP costs {wgan_ms / bce_ms:.1f}x BCE's time per generator step")
 
 # %% [markdown]
@@ -413,19 +421,23 @@ show_grid([[test_low[i] * 4, outputs["Pix2Pix BCE"][i], outputs["Pix2Pix WGAN-GP
 plt.show()
 
 # %% [markdown]
-# **What to conclude, and what not.** Read the table for this run, and the curves for how
-# much to trust it. A gap marked "no result" above is smaller than its own spread over the
-# test images, so it is not a finding either way. Beyond that: the validation set is one
-# scene, batches are four crops, and the validation PSNR of both models jumps by several dB from epoch to epoch, so the best
-# checkpoint is partly luck and a gap of a dB or two between the two methods, or between a
-# method and automatic gamma, is within that noise. A learned model that does not clearly
-# beat gamma has not earned its parameters yet; notebook 05 puts every method on one table.
-# What is not noise: WGAN-GP costs several times more per generator step (five critic
-# updates, each with a second backward pass for the penalty), and in a short run its critic
-# stays weak, so its generator learns mostly from L1, like BCE's. The report's reason to
-# switch, a BCE discriminator that overpowered its generator, belongs to long training on LOL
-# (the full profile). Its best validation PSNR there, 21.4 dB, was measured on a split that
-# shared scenes with training (notebook 01 shows what that does to a score).
+# **What to conclude, and what not.** A gap marked "no result" above is smaller than its own
+# spread over the test images, so it is not a finding either way. With generators that start
+# at their input, WGAN-GP is level with BCE after the same 200 generator steps from the same
+# weights: -0.40 ± 1.02 dB, a difference well inside its spread. Neither is above gamma by
+# more than the spread on these 8 test images of 2 scenes (+1.84 ± 3.80 dB for BCE,
+# +1.44 ± 3.53 dB for WGAN-GP). A learned model that does not clearly beat gamma has not
+# earned its parameters yet. The validation set is one scene, batches are four crops, and the
+# validation PSNR moves from epoch to epoch (by up to 2 dB for BCE, 4 dB for WGAN-GP), so
+# the best checkpoint is partly luck. What is not noise: WGAN-GP costs about twice as much
+# per generator step (2.2x here: five critic updates, each with a second backward pass for
+# the penalty), and in a short run its critic's Wasserstein estimate stays near zero
+# (-0.028 in the last epoch): the critic does not yet tell generated pairs from real ones,
+# so its generator ends where BCE's does. The
+# report's reason to switch, a BCE discriminator that overpowered its generator, belongs to
+# long training on LOL (the full profile). Its best validation PSNR there, 21.4 dB, was
+# measured on a split that shared scenes with training (notebook 01 shows what that does to
+# a score).
 #
 # Notebook 05 compares every method of the course on one table. It takes this notebook's
 # best WGAN-GP model from the course's model folder, so we export it there.
@@ -500,8 +512,8 @@ print(f"the critic outputs {int(np.prod(critic(tf.concat([low, high], -1)).shape
 
 # %% [markdown] tags=["solution"]
 # The critic outputs 96 patch scores for this 128x192 image, and with `reduce="sum"` the
-# gradient norm is exactly 96 times larger (about 48 instead of 0.5 here), so the penalty
-# jumps from about 0.25 to over 2,000. Differentiating the sum asks for `sum` to be
+# gradient norm is exactly 96 times larger (48.29 instead of 0.50 here), so the penalty
+# jumps from 0.247 to 2,236. Differentiating the sum asks for `sum` to be
 # 1-Lipschitz, i.e. the *mean* score, the one the Wasserstein estimate uses, to be
 # 1/96-Lipschitz. Trained that way the penalty dominates the critic's loss, the critic is
 # squeezed flat, and the factor changes with the image size: the reason the course
@@ -526,13 +538,14 @@ print(f"n_critic=1: {ex_ms:.0f} ms per generator step;  n_critic=5 (section 5): 
       f"ms;  BCE (section 6): {bce_ms:.0f} ms")
 
 # %% [markdown] tags=["solution"]
-# Two runs of this cell on a shared 2-core machine printed 237, 471 and 216 ms, then 67, 356
-# and 105 ms (n_critic = 1, n_critic = 5, BCE): one critic update per generator step costs
-# about as much as a BCE step, and five cost two to five times more, each critic update
-# adding a generator forward pass and the penalty's second backward pass. Five timed steps
-# on a busy machine are a rough measure; the order is what holds. Cheaper is not better
-# here: the WGAN-GP paper takes 5 critic steps so that the critic stays close to optimal,
-# which its estimate of the distance needs.
+# This run printed 347, 1077 and 484 ms (n_critic = 1, n_critic = 5, BCE), on a 2-core
+# machine shared with another job, which inflates every figure: one critic update per
+# generator step costs no more than a BCE step, and five cost about three times one (2.2
+# times a BCE step), each critic update adding a generator forward pass and the penalty's
+# second backward pass. Five timed steps on a busy machine are a rough measure, and the
+# figures of sections 5 and 6 include validation while this one does not; the order is what
+# holds. Cheaper is not better here: the WGAN-GP paper takes 5 critic steps so that the
+# critic stays close to optimal, which its estimate of the distance needs.
 
 # %% [markdown]
 # ## 9. Checks
