@@ -299,10 +299,14 @@ for name, (h, r) in pitfalls.items():
 # One split (the test split above), one profile, the same metrics at native resolution. The
 # learned models are the ones notebooks 02-04 trained and exported in this profile.
 # "Parameters" counts what runs at inference (the generator, not the discriminator), and
-# "ms / 600x400" is the median time to enhance one LOL-sized image on this machine. Beside
-# each mean is its spread: the sample standard deviation **over the test images** (8 pairs,
-# four darkenings of each of the two test scenes, so they are not independent; with only
-# two scenes a spread over scenes would rest on two numbers).
+# "ms / 600x400" is the median time to enhance one LOL-sized image on this machine; it
+# depends on what else the machine is doing. In our run (2026-12-02) a half-hour benchmark
+# shared the 2-core CPU while the times were measured, so they are inflated (the GANs took
+# about 2.5 times as long as in the run before): compare them with each other only roughly,
+# and time on an idle machine before you rank speed. Beside each mean is its spread: the
+# sample standard deviation **over the test images** (8 pairs, four darkenings of each of
+# the two test scenes, so they are not independent; with only two scenes a spread over
+# scenes would rest on two numbers).
 
 # %%
 import time
@@ -376,6 +380,10 @@ for label in LEARNED:  # paired_gap: mean ± std of the per-image differences, a
           f"CIEDE2000 {c_.mean:+6.2f} ± {c_.spread:4.2f} ({c_.verdict})")
 
 # %% [markdown]
+# In our run (2026-12-02) every learned model is 0.8-1.5 dB above gamma on the mean, with
+# a spread of 3.4-4.1 dB per gap, and 1.1-2.8 lower in CIEDE2000, with spreads of 3.7-5.2:
+# every gap is smaller than its spread, so none of them is a result.
+#
 # What CIEDE2000 adds on the learned models' outputs: each dot is one test image through
 # one method. Methods sit at different heights for the same PSNR when their errors are
 # colour errors rather than brightness errors; the two rankings printed under the plot are
@@ -414,20 +422,21 @@ plt.show()
 # %% [markdown]
 # What our run's figure shows (2026-12-02; look at yours, the learned rows depend on the
 # run). Gamma lifts everything evenly and leaves the photo faded; histogram equalisation
-# drains the colour. Pix2Pix BCE is the most contrasted: the coffee's saucer comes out a
-# deeper red than the reference and the darkest corner is crushed to black. WGAN-GP, trained
-# half as long with the colour augmentation, is nearly grey, which its CIEDE2000 in the
-# table says too. The two Zero-DCE models keep the reference's colours best, a little
-# lighter than it. Compare each with the reference before the table: a cast or a crushed
-# shadow costs a viewer more than the dB suggest.
+# drains the colour. The two GANs are a little more contrasted than the reference, and
+# their cat is brighter than it; their whites (the cup's rim, the cat's pale fur) are
+# cooler than the reference's warm cream, with a pink tint in WGAN-GP's. The two Zero-DCE
+# models are lighter and yellower than the reference, most visibly on the cat.
+# Compare each with the reference before the table: a colour cast costs a viewer more than
+# the dB suggest.
 
 # %% [markdown]
 # **Before ranking the two GANs against each other:** they were not trained on the same
 # budget. Each follows its own report's schedule: in the quick profile notebook 02 trains
 # Pix2Pix BCE for 20 epochs of 20 generator steps, notebook 03 trains WGAN-GP for 10 epochs
-# of 20 (each notebook prints its budget as it trains). A gap between the two rows above
-# mixes the method with the length of training; notebook 03 compares them fairly, with the
-# same generator updates, data and initial weights.
+# of 20 (each notebook prints its budget as it trains). In our run the two rows are level
+# (20.29 and 20.27 dB); any gap between them mixes the method with the length of
+# training. Notebook 03 compares them fairly, with the same generator updates, data and
+# initial weights.
 
 # %% [markdown]
 # ### Every scene held out once (a copied benchmark run)
@@ -509,9 +518,13 @@ for label in LEARNED:
           f"{scores[label].means['psnr']:6.2f} dB")
 
 # %% [markdown]
-# In the quick profile the two columns are close: a few hundred steps on colour-augmented
-# crops leave these networks no time to memorise five scenes, so here the pitfall costs
-# little. A long run can memorise; the check is one cell, so run it on your own models.
+# In the quick profile the two columns are close: in our run every learned model scores
+# 0.65-1.12 dB higher on the training images (Pix2Pix BCE 21.41 against 20.29 dB), less
+# than the spread over the test images, and Zero-DCE, which never sees a reference, shows
+# a gap of the same size (0.65 dB), so part of it is that the scenes differ. A few hundred
+# steps on colour-augmented crops leave these networks no time to memorise five scenes, so
+# here the pitfall costs little. A long run can memorise; the check is one cell, so run it
+# on your own models.
 #
 # **Augment, then split.** Notebook 01 measured it with a model that only memorises: the
 # same validation images scored several dB higher when copies of their scenes were in the
@@ -668,11 +681,13 @@ for i, (a, b) in enumerate(zip(ex_rank_course, ex_rank_default, strict=True), 1)
           f"{'' if a == b else '   <- differs'}")
 
 # %% [markdown] tags=["solution"]
-# Here the two orders agree on every row: the 7x7 uniform window gives every method a
-# slightly different SSIM (mostly a little higher), but not a different ranking. That is
-# not guaranteed: the two variants weight structure at different scales, so methods with
-# close scores can swap. The lesson of section 3 stands: say which SSIM you report, because
-# the numbers themselves are not comparable across variants.
+# Here the two orders differ in one place: CLAHE (0.5412) and Pix2Pix WGAN-GP (0.5378) are
+# second and third by the course's SSIM, and swap with the 7x7 uniform window, which
+# raises WGAN-GP's score (to 0.5575) more than CLAHE's (to 0.5481). Every other row
+# agrees, and the uniform window gives every method but the dark input a slightly higher
+# SSIM. The two variants weight structure at different scales, so methods with close
+# scores can swap. The lesson of section 3 stands: say which SSIM you report, because the
+# numbers themselves are not comparable across variants.
 
 # %% [markdown] tags=["exercise"]
 # **Exercise 3: score at 256x256.** Section 3 showed that resizing to 256x256 before scoring
@@ -688,10 +703,14 @@ for label, g in sorted(ex_gain.items(), key=lambda kv: kv[1]):
 
 # %% [markdown] tags=["solution"]
 # No: resizing raises every score, but unevenly, from a few hundredths of a dB for the
-# dark input to about 1.7 dB for gamma here, with Zero-DCE and Zero-DCE++ gaining over
-# 1 dB and the two GANs about 0.5-0.7 dB. Downscaling averages noise away, so methods that
-# amplify the sensor noise (gamma, the Zero-DCE curves) gain most. Scored at 256x256, the
-# gap between gamma and the GANs shrinks, a change of conclusion made by the metric alone.
+# dark input and CLAHE to 2.24 dB for Zero-DCE++ here, with Zero-DCE gaining 1.95 dB,
+# gamma 1.67 dB and the two GANs about 1.3 dB. Downscaling averages noise away, so methods
+# that amplify the sensor noise (gamma and the two Zero-DCE models) gain most. Scored at
+# 256x256, the order of the learned models turns over: Zero-DCE++ and Zero-DCE (about 21.9
+# and 21.7 dB) move ahead of the two GANs (about 21.6 dB), a change of ranking made by the
+# metric alone. Gaps of a few tenths of a dB are far smaller than the spreads of section 4,
+# so neither order is a result; what the resize changes is which method the table puts
+# first.
 
 # %% [markdown] tags=["exercise"]
 # **Exercise 4: how far apart are the top two?** The table shows means. For the two methods
@@ -708,12 +727,13 @@ ex_wins = sum(a > b for a, b in zip(*ex_per_image.values(), strict=True))
 print(f"{ex_top[0]} beats {ex_top[1]} on {ex_wins} of {len(ex_per_image[ex_top[0]])} images")
 
 # %% [markdown] tags=["solution"]
-# In this run Pix2Pix WGAN-GP beats Pix2Pix BCE on all 8 test images, by about 0.5 to
-# 1.5 dB each, so its lead in the mean is not one lucky image. Yet the 8 images come from
-# only two photographs (the test scenes), so they are far from independent, and the two
-# models had different training budgets (see the note after the table). A consistent win
-# on 8 correlated images is weaker evidence than it looks; notebook 03's equal-budget
-# comparison and more test scenes are what would settle it.
+# In this run the top two are Pix2Pix BCE (20.29 dB) and Pix2Pix WGAN-GP (20.27 dB), and
+# BCE beats WGAN-GP on 4 of the 8 test images; the per-image differences run from -0.44 to
+# +0.68 dB, so a 0.02 dB lead in the mean is no result. The 8 images come from only two photographs
+# (the test scenes), so they are far from independent, and the two models had different
+# training budgets (see the note after the table). Even a consistent win on 8 correlated
+# images would be weaker evidence than it looks; notebook 03's equal-budget comparison and
+# more test scenes are what would settle it.
 
 # %% [markdown]
 # ## Your own photograph
