@@ -18,6 +18,38 @@ def timeit(fn, repeats: int = 5, warmup: int = 1) -> float:
     return times[len(times) // 2]
 
 
+def alternate(fns: dict, rounds: int = 5, warmup: int = 1) -> dict[str, float]:
+    """Median wall-clock seconds of each of several functions, timed in alternation.
+
+    Each round calls every function once, in the order of ``fns`` (A B A B ...), so that
+    whatever else the machine does slows them alike; ``warmup`` untimed rounds come first.
+
+    Parameters
+    ----------
+    fns : dict
+        Name -> a function of no arguments that returns when its work is done.
+    rounds : int
+        Timed rounds.
+    warmup : int
+        Untimed rounds before them.
+
+    Returns
+    -------
+    dict
+        Name -> the median seconds of its ``rounds`` calls.
+    """
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return {name: sorted(t)[len(t) // 2] for name, t in times.items()}
+
+
 def matmul_peak_gflops(n: int = 2048, repeats: int = 5) -> float:
     """Measured fp32 matrix-multiply throughput of this machine, in GFLOP/s.
 

@@ -26,6 +26,11 @@ Zero-DCE (DCE-Net F): forward F, backward 2F; the curve iterations and the four 
 elementwise (tens of FLOPs per pixel against DCE-Net's ~160,000) and not counted: 3F.
 Zero-DCE++ runs its network on the input downscaled by ``train_downscale`` (1, full
 resolution, in training).
+
+``--compare-plain`` (Pix2Pix) times the course's step as ``fit()`` runs it (Keras' train
+function, on a dataset iterator) against the TensorFlow pix2pix tutorial's plain
+``tf.function`` step on the same networks, alternated in one run, after checking that the two
+compute the same losses and the same update from the same weights and batch.
 """
 
 from __future__ import annotations
@@ -162,6 +167,167 @@ def train_step_flops(model, size: int, batch: int) -> tuple[int, str]:
     raise NotImplementedError(f"no FLOP count for {type(model).__name__}")
 
 
+#: The losses both Pix2Pix steps return and :func:`same_step_check` compares.
+LOSSES = ("d_loss", "g_loss", "g_gan", "g_l1")
+#: Largest relative loss difference and largest update difference (relative to the largest
+#: weight change) that :func:`compare_plain`'s two steps may show and still count as one
+#: computation in float32 (different kernels and summation orders).
+LOSS_TOLERANCE, UPDATE_TOLERANCE = 1e-4, 1e-2
+
+
+def plain_pix2pix_step(model, jit: bool = False):
+    """The TensorFlow pix2pix tutorial's training step on ``model``'s two networks.
+
+    A ``tf.function`` of ``(low, high)``: the generator forward, the discriminator on the real
+    and the generated pair, ``BinaryCrossentropy(from_logits=True)`` losses plus
+    ``l1_weight`` x L1, two tapes and two ``apply_gradients``. Its optimizers are new copies
+    of ``model``'s (same class and settings, their own slots); the loss weights are
+    ``model``'s. Nothing else: no metrics, no distribution strategy, no loss scaling.
+
+    Parameters
+    ----------
+    model : lowlight_utils.pix2pix.Pix2Pix
+        A compiled Pix2Pix; its ``generator`` and ``discriminator`` are trained in place.
+    jit : bool
+        ``jit_compile`` of the ``tf.function``.
+
+    Returns
+    -------
+    callable
+        ``step(low, high)`` -> dict of :data:`LOSSES`, each a scalar tensor.
+    """
+    import keras
+    import tensorflow as tf
+
+    gen, disc = model.generator, model.discriminator
+    g_opt, d_opt = (keras.optimizers.deserialize(keras.optimizers.serialize(o))
+                    for o in (model.generator_optimizer, model.discriminator_optimizer))
+    g_opt.build(gen.trainable_variables)
+    d_opt.build(disc.trainable_variables)
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    gan_weight, l1_weight = model.gan_weight, model.l1_weight
+
+    @tf.function(jit_compile=jit)
+    def step(low, high):
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake = gen(low, training=True)
+            real_logits = disc(tf.concat([low, high], -1), training=True)
+            fake_logits = disc(tf.concat([low, fake], -1), training=True)
+            g_gan = bce(tf.ones_like(fake_logits), fake_logits)
+            g_l1 = tf.reduce_mean(tf.abs(high - fake))
+            g_loss = gan_weight * g_gan + l1_weight * g_l1
+            d_loss = (bce(tf.ones_like(real_logits), real_logits)
+                      + bce(tf.zeros_like(fake_logits), fake_logits))
+        g_grads = g_tape.gradient(g_loss, gen.trainable_variables)
+        d_grads = d_tape.gradient(d_loss, disc.trainable_variables)
+        g_opt.apply_gradients(zip(g_grads, gen.trainable_variables, strict=True))
+        d_opt.apply_gradients(zip(d_grads, disc.trainable_variables, strict=True))
+        return {"d_loss": d_loss, "g_loss": g_loss, "g_gan": g_gan, "g_l1": g_l1}
+
+    return step
+
+
+def course_train_function(model, dataset):
+    """One call = one step of ``model`` as ``fit()`` runs it.
+
+    Builds Keras' train function (``model.make_train_function``, with ``model.jit_compile``
+    as it stands) and feeds it from an iterator over ``dataset`` distributed by the model's
+    strategy, as ``fit()`` does, so the call includes Keras' per-step work (the iterator, the
+    strategy's ``run``, the metric updates ``train_step`` returns).
+
+    Returns
+    -------
+    callable
+        No arguments -> the logs dict ``fit()`` would see (running means).
+    """
+    model.make_train_function(force=True)
+    iterator = iter(model.distribute_strategy.experimental_distribute_dataset(dataset))
+    return lambda: model.train_function(iterator)
+
+
+def same_step_check(model, course, plain) -> dict:
+    """Run each step once from the same weights on the same batch and compare.
+
+    The generator's and discriminator's variables (weights, batch-norm statistics, dropout
+    seeds) are restored before the plain step, so both start alike and draw the same dropout
+    masks; both optimizers are expected fresh (their first update).
+
+    Parameters
+    ----------
+    model : lowlight_utils.pix2pix.Pix2Pix
+        Its trackers are reset first, so the course's running means are the step's losses.
+    course, plain : callable
+        No arguments -> a dict with :data:`LOSSES` (both read the same batch).
+
+    Returns
+    -------
+    dict
+        ``course`` and ``plain`` (loss name -> float), ``loss_diff`` (the largest relative
+        difference of a loss) and ``update_diff`` (the largest difference of a variable's
+        change, relative to the largest change).
+    """
+    import numpy as np
+
+    variables = model.generator.variables + model.discriminator.variables
+    start = [v.numpy() for v in variables]
+    model.reset_metrics()
+    out = {"course": course()}
+    course_after = [v.numpy() for v in variables]
+    for v, value in zip(variables, start, strict=True):
+        v.assign(value)
+    out["plain"] = plain()
+    out = {k: {n: float(d[n]) for n in LOSSES} for k, d in out.items()}
+    out["loss_diff"] = max(abs(out["course"][n] - out["plain"][n])
+                           / max(abs(out["plain"][n]), 1e-12) for n in LOSSES)
+    steps = [(c - s, p.numpy() - s) for s, c, p in
+             zip(start, course_after, variables, strict=True) if s.dtype.kind == "f"]
+    largest = max(float(np.max(np.abs(p))) for _, p in steps)
+    out["update_diff"] = max(float(np.max(np.abs(c - p))) for c, p in steps) / max(largest,
+                                                                                    1e-30)
+    return out
+
+
+def compare_plain(model, low, high, rounds: int = 5, jit: bool = False) -> dict:
+    """Time the course's Pix2Pix step against the plain tutorial step, alternated.
+
+    Parameters
+    ----------
+    model : lowlight_utils.pix2pix.Pix2Pix
+        Compiled, optimizers not yet used; trained in place by both steps.
+    low, high : tf.Tensor
+        The batch both steps train on, every step.
+    rounds : int
+        Timed rounds (one step of each per round, course first).
+    jit : bool
+        XLA for both steps (sets ``model.jit_compile``).
+
+    Returns
+    -------
+    dict
+        :func:`same_step_check`'s keys, ``course_s`` and ``plain_s`` (median seconds per
+        step) and ``ratio`` (``plain_s / course_s``: above 1, the course's step is faster).
+    """
+    import tensorflow as tf
+
+    from lowlight_utils.bench.common import alternate
+
+    model.jit_compile = jit
+    batch = tf.data.Dataset.from_tensors((low, high)).repeat()
+    course = course_train_function(model, batch)
+    plain_step = plain_pix2pix_step(model, jit=jit)
+    plain_batches = iter(batch)  # the tutorial's loop: a Python for over the dataset
+
+    def plain():
+        return plain_step(*next(plain_batches))
+
+    out = same_step_check(model, course, plain)
+    times = alternate({"course": lambda: float(course()["g_loss"]),
+                       "plain": lambda: float(plain()["g_loss"])}, rounds=rounds, warmup=1)
+    out.update(course_s=times["course"], plain_s=times["plain"],
+               ratio=times["plain"] / times["course"])
+    return out
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--method", default="pix2pix-bce", help="a name from training.METHODS")
     parser.add_argument("--profile", default="full", choices=("quick", "full"),
@@ -171,6 +337,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeats", type=int, default=5, help="timed steps (median)")
     parser.add_argument("--jit", choices=("auto", "on", "off"), default="auto",
                         help="XLA: auto = per device (GPU on, CPU off)")
+    parser.add_argument("--compare-plain", action="store_true",
+                        help="pix2pix-bce: the course's step (Keras' train function) against "
+                             "the TensorFlow tutorial's plain tf.function step, alternated "
+                             "(--repeats rounds)")
 
 
 def run(args) -> int:
@@ -190,6 +360,9 @@ def run(args) -> int:
     rng = tf.random.Generator.from_seed(0)
     low = rng.uniform([per_step, args.size, args.size, 3])
     high = rng.uniform([per_step, args.size, args.size, 3])
+
+    if args.compare_plain:
+        return _print_compare(args, model, low, high, jit, device)
 
     def time_step(m):
         step = tf.function(m.train_step, jit_compile=jit)
@@ -221,4 +394,29 @@ def run(args) -> int:
     print(f"matmul peak    {peak:.1f} GFLOP/s (fp32, same run)")
     if flops is not None:
         print(f"ratio          {achieved / peak:.0%} of the matmul peak")
+    return 0
+
+
+def _print_compare(args, model, low, high, jit: bool, device: str) -> int:
+    from lowlight_utils.pix2pix import Pix2Pix
+
+    if type(model) is not Pix2Pix:
+        print(f"--compare-plain knows the plain step of pix2pix-bce only, not {args.method}")
+        return 2
+    r = compare_plain(model, low, high, rounds=args.repeats, jit=jit)
+    print(f"{args.method} ({args.profile} networks), {args.size}x{args.size}, batch "
+          f"{args.batch}, {device}, jit_compile={jit}, {args.repeats} rounds alternated")
+    print("same weights, same batch:  " + ", ".join(
+        f"{n} {r['course'][n]:.6g} / {r['plain'][n]:.6g}" for n in LOSSES)
+        + f"  (course / plain; largest relative difference {r['loss_diff']:.1e})")
+    print(f"first update differs by   {r['update_diff']:.1e} of the largest weight change")
+    print(f"course step    {r['course_s'] * 1e3:.1f} ms (median; Keras' train function, as "
+          "fit() runs it)")
+    print(f"plain step     {r['plain_s'] * 1e3:.1f} ms (median; the TensorFlow pix2pix "
+          "tutorial's tf.function step)")
+    print(f"ratio          {r['ratio']:.3f}x (plain / course; above 1: the course's is faster)")
+    if r["loss_diff"] > LOSS_TOLERANCE or r["update_diff"] > UPDATE_TOLERANCE:
+        print("MISMATCH: the two steps do not compute the same thing; the ratio compares "
+              "different work")
+        return 1
     return 0
