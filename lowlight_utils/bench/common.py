@@ -50,6 +50,31 @@ def alternate(fns: dict, rounds: int = 5, warmup: int = 1) -> dict[str, float]:
     return {name: sorted(t)[len(t) // 2] for name, t in times.items()}
 
 
+def update_difference(start, after_a, after_b) -> float:
+    """How far apart two updates of the same variables are, relative to the size of one.
+
+    Parameters
+    ----------
+    start, after_a, after_b : list of numpy.ndarray
+        The variables' values before, and after each of the two updates; non-float ones
+        (counters, random seeds) are skipped.
+
+    Returns
+    -------
+    float
+        ``||a - b|| / ||b - start||`` over all float variables together. Not a per-weight
+        maximum: a bias before a normalisation has a gradient of rounding noise, which
+        Adam's first step scales to a whole learning-rate step either way.
+    """
+    import numpy as np
+
+    floats = [(s, a, b) for s, a, b in zip(start, after_a, after_b, strict=True)
+              if s.dtype.kind == "f"]
+    change = np.sqrt(sum(np.sum(np.square(b - s)) for s, _, b in floats))
+    apart = np.sqrt(sum(np.sum(np.square(a - b)) for _, a, b in floats))
+    return float(apart / max(change, 1e-30))
+
+
 def matmul_peak_gflops(n: int = 2048, repeats: int = 5) -> float:
     """Measured fp32 matrix-multiply throughput of this machine, in GFLOP/s.
 

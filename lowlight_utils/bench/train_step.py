@@ -27,10 +27,9 @@ elementwise (tens of FLOPs per pixel against DCE-Net's ~160,000) and not counted
 Zero-DCE++ runs its network on the input downscaled by ``train_downscale`` (1, full
 resolution, in training).
 
-``--compare-plain`` (Pix2Pix) times the course's step as ``fit()`` runs it (Keras' train
-function, on a dataset iterator) against the TensorFlow pix2pix tutorial's plain
-``tf.function`` step on the same networks, alternated in one run, after checking that the two
-compute the same losses and the same update from the same weights and batch.
+``--compare-plain`` (Pix2Pix): the course's step as ``fit()`` runs it (Keras' train function)
+against the TensorFlow pix2pix tutorial's plain ``tf.function`` step on the same networks,
+alternated, once they are seen to compute the same losses and update from the same start.
 """
 
 from __future__ import annotations
@@ -169,20 +168,18 @@ def train_step_flops(model, size: int, batch: int) -> tuple[int, str]:
 
 #: The losses both Pix2Pix steps return and :func:`same_step_check` compares.
 LOSSES = ("d_loss", "g_loss", "g_gan", "g_l1")
-#: Largest relative loss difference and largest update difference (relative to the largest
-#: weight change) that :func:`compare_plain`'s two steps may show and still count as one
-#: computation in float32 (different kernels and summation orders).
+#: Largest loss and update differences (:func:`same_step_check`) of two steps that still
+#: count as one computation in float32 (other kernels, other summation orders).
 LOSS_TOLERANCE, UPDATE_TOLERANCE = 1e-4, 1e-2
 
 
 def plain_pix2pix_step(model, jit: bool = False):
     """The TensorFlow pix2pix tutorial's training step on ``model``'s two networks.
 
-    A ``tf.function`` of ``(low, high)``: the generator forward, the discriminator on the real
-    and the generated pair, ``BinaryCrossentropy(from_logits=True)`` losses plus
-    ``l1_weight`` x L1, two tapes and two ``apply_gradients``. Its optimizers are new copies
-    of ``model``'s (same class and settings, their own slots); the loss weights are
-    ``model``'s. Nothing else: no metrics, no distribution strategy, no loss scaling.
+    A ``tf.function``: generator forward, discriminator on the real and the generated pair,
+    ``BinaryCrossentropy(from_logits=True)`` + ``l1_weight`` x L1, two tapes, two
+    ``apply_gradients`` with fresh copies of ``model``'s optimizers (same settings). No
+    metrics, no distribution strategy, no loss scaling.
 
     Parameters
     ----------
@@ -227,30 +224,12 @@ def plain_pix2pix_step(model, jit: bool = False):
     return step
 
 
-def course_train_function(model, dataset):
-    """One call = one step of ``model`` as ``fit()`` runs it.
-
-    Builds Keras' train function (``model.make_train_function``, with ``model.jit_compile``
-    as it stands) and feeds it from an iterator over ``dataset`` distributed by the model's
-    strategy, as ``fit()`` does, so the call includes Keras' per-step work (the iterator, the
-    strategy's ``run``, the metric updates ``train_step`` returns).
-
-    Returns
-    -------
-    callable
-        No arguments -> the logs dict ``fit()`` would see (running means).
-    """
-    model.make_train_function(force=True)
-    iterator = iter(model.distribute_strategy.experimental_distribute_dataset(dataset))
-    return lambda: model.train_function(iterator)
-
-
 def same_step_check(model, course, plain) -> dict:
     """Run each step once from the same weights on the same batch and compare.
 
-    The generator's and discriminator's variables (weights, batch-norm statistics, dropout
-    seeds) are restored before the plain step, so both start alike and draw the same dropout
-    masks; both optimizers are expected fresh (their first update).
+    The networks' variables (weights, batch-norm statistics, dropout seeds) are restored
+    before the plain step, so both draw the same dropout masks; both optimizers should be
+    fresh (their first update).
 
     Parameters
     ----------
@@ -262,11 +241,11 @@ def same_step_check(model, course, plain) -> dict:
     Returns
     -------
     dict
-        ``course`` and ``plain`` (loss name -> float), ``loss_diff`` (the largest relative
-        difference of a loss) and ``update_diff`` (the largest difference of a variable's
-        change, relative to the largest change).
+        ``course`` and ``plain`` (loss name -> float), ``loss_diff`` (largest relative
+        difference of a loss), ``update_diff`` (of the two updates,
+        :func:`lowlight_utils.bench.common.update_difference`).
     """
-    import numpy as np
+    from lowlight_utils.bench.common import update_difference
 
     variables = model.generator.variables + model.discriminator.variables
     start = [v.numpy() for v in variables]
@@ -279,11 +258,7 @@ def same_step_check(model, course, plain) -> dict:
     out = {k: {n: float(d[n]) for n in LOSSES} for k, d in out.items()}
     out["loss_diff"] = max(abs(out["course"][n] - out["plain"][n])
                            / max(abs(out["plain"][n]), 1e-12) for n in LOSSES)
-    steps = [(c - s, p.numpy() - s) for s, c, p in
-             zip(start, course_after, variables, strict=True) if s.dtype.kind == "f"]
-    largest = max(float(np.max(np.abs(p))) for _, p in steps)
-    out["update_diff"] = max(float(np.max(np.abs(c - p))) for c, p in steps) / max(largest,
-                                                                                    1e-30)
+    out["update_diff"] = update_difference(start, course_after, [v.numpy() for v in variables])
     return out
 
 
@@ -293,32 +268,34 @@ def compare_plain(model, low, high, rounds: int = 5, jit: bool = False) -> dict:
     Parameters
     ----------
     model : lowlight_utils.pix2pix.Pix2Pix
-        Compiled, optimizers not yet used; trained in place by both steps.
+        Compiled, optimizers unused; both steps train its networks in place.
     low, high : tf.Tensor
-        The batch both steps train on, every step.
+        The batch of every step of both.
     rounds : int
         Timed rounds (one step of each per round, course first).
     jit : bool
-        XLA for both steps (sets ``model.jit_compile``).
+        XLA for both (sets ``model.jit_compile``).
 
     Returns
     -------
     dict
         :func:`same_step_check`'s keys, ``course_s`` and ``plain_s`` (median seconds per
-        step) and ``ratio`` (``plain_s / course_s``: above 1, the course's step is faster).
+        step), ``ratio`` (``plain_s / course_s``: above 1, the course's step is faster).
     """
     import tensorflow as tf
 
     from lowlight_utils.bench.common import alternate
 
-    model.jit_compile = jit
     batch = tf.data.Dataset.from_tensors((low, high)).repeat()
-    course = course_train_function(model, batch)
+    # The course's step as fit() runs it: Keras' train function on a distributed iterator
+    # (the iterator, the strategy's run, the metric updates train_step returns).
+    model.jit_compile = jit
+    model.make_train_function(force=True)
+    course_batches = iter(model.distribute_strategy.experimental_distribute_dataset(batch))
+    course = lambda: model.train_function(course_batches)  # noqa: E731
     plain_step = plain_pix2pix_step(model, jit=jit)
     plain_batches = iter(batch)  # the tutorial's loop: a Python for over the dataset
-
-    def plain():
-        return plain_step(*next(plain_batches))
+    plain = lambda: plain_step(*next(plain_batches))  # noqa: E731
 
     out = same_step_check(model, course, plain)
     times = alternate({"course": lambda: float(course()["g_loss"]),
@@ -406,17 +383,14 @@ def _print_compare(args, model, low, high, jit: bool, device: str) -> int:
     r = compare_plain(model, low, high, rounds=args.repeats, jit=jit)
     print(f"{args.method} ({args.profile} networks), {args.size}x{args.size}, batch "
           f"{args.batch}, {device}, jit_compile={jit}, {args.repeats} rounds alternated")
-    print("same weights, same batch:  " + ", ".join(
-        f"{n} {r['course'][n]:.6g} / {r['plain'][n]:.6g}" for n in LOSSES)
-        + f"  (course / plain; largest relative difference {r['loss_diff']:.1e})")
-    print(f"first update differs by   {r['update_diff']:.1e} of the largest weight change")
-    print(f"course step    {r['course_s'] * 1e3:.1f} ms (median; Keras' train function, as "
-          "fit() runs it)")
-    print(f"plain step     {r['plain_s'] * 1e3:.1f} ms (median; the TensorFlow pix2pix "
-          "tutorial's tf.function step)")
-    print(f"ratio          {r['ratio']:.3f}x (plain / course; above 1: the course's is faster)")
-    if r["loss_diff"] > LOSS_TOLERANCE or r["update_diff"] > UPDATE_TOLERANCE:
-        print("MISMATCH: the two steps do not compute the same thing; the ratio compares "
-              "different work")
-        return 1
-    return 0
+    print("same start:    " + ", ".join(f"{n} {r['course'][n]:.6g} / {r['plain'][n]:.6g}"
+                                        for n in LOSSES) + " (course / plain)")
+    print(f"differences   losses {r['loss_diff']:.1e} (relative), first update "
+          f"{r['update_diff']:.1e} (of its norm)")
+    print(f"course step   {r['course_s'] * 1e3:.1f} ms (median; Keras' train function, as fit())")
+    print(f"plain step    {r['plain_s'] * 1e3:.1f} ms (median; the tutorial's tf.function)")
+    print(f"ratio         {r['ratio']:.3f}x (plain / course; above 1: the course's is faster)")
+    same = r["loss_diff"] <= LOSS_TOLERANCE and r["update_diff"] <= UPDATE_TOLERANCE
+    if not same:
+        print("MISMATCH: the two steps do not compute the same thing")
+    return 0 if same else 1
