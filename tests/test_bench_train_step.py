@@ -12,13 +12,17 @@ import tensorflow as tf
 from lowlight_utils.bench import train_step as ts
 from lowlight_utils.bench.__main__ import main
 from lowlight_utils.bench.common import alternate
-from lowlight_utils.training import build_method
+from lowlight_utils.pix2pix import Pix2Pix, patchgan_discriminator, unet_generator
 
 
 def tiny_model():
-    # dropout in both decoder blocks, batch norm in the discriminator: the check must restore
-    # the dropout seeds and the moving statistics to see the same losses
-    return build_method("pix2pix-bce", "quick", base_filters=4, depth=3, disc_filters=4)
+    """A compiled Pix2Pix whose output depends on its dropout masks from the first step (the
+    tanh head; a zero-initialised head would hide them), with batch norm in the
+    discriminator: the check must restore the dropout seeds to see the same losses."""
+    generator = unet_generator(image_size=None, base_filters=4, depth=3, norm="instance")
+    model = Pix2Pix(generator, patchgan_discriminator("70x70", image_size=None, base_filters=4))
+    model.compile()
+    return model
 
 
 def batch(n=2, size=32, seed=0):
@@ -95,3 +99,16 @@ def test_cli_refuses_a_method_without_a_plain_step(capsys):
                "--size", "32", "--batch", "1", "--repeats", "1"])
     assert rc == 2
     assert "pix2pix-bce only" in capsys.readouterr().out
+
+
+def test_update_difference_is_relative_to_the_update_and_flags_no_update():
+    import numpy as np
+
+    from lowlight_utils.bench.common import update_difference
+
+    start = [np.zeros(4, np.float32), np.array([7, 1])]  # the int seed state is skipped
+    b = [np.full(4, 0.5, np.float32), np.array([7, 2])]
+    a = [np.array([0.5, 0.5, 0.5, 0.0], np.float32), np.array([7, 9])]
+    assert update_difference(start, a, b) == pytest.approx(0.5)  # ||(0,0,0,.5)|| / ||.5 x 4||
+    assert update_difference(start, b, b) == 0.0
+    assert update_difference(start, start, start) == float("inf")
