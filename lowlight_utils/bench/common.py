@@ -62,9 +62,10 @@ def update_difference(start, after_a, after_b) -> float:
     Returns
     -------
     float
-        ``||a - b|| / ||b - start||`` over all float variables together. Not a per-weight
-        maximum: a bias before a normalisation has a gradient of rounding noise, which
-        Adam's first step scales to a whole learning-rate step either way.
+        ``||a - b|| / ||b - start||`` over all float variables together; infinite if
+        ``b`` changed nothing (no update to compare). Not a per-weight maximum: a bias
+        before a normalisation has a gradient of rounding noise, which Adam's first step
+        scales to a whole learning-rate step either way.
     """
     import numpy as np
 
@@ -72,7 +73,7 @@ def update_difference(start, after_a, after_b) -> float:
               if s.dtype.kind == "f"]
     change = np.sqrt(sum(np.sum(np.square(b - s)) for s, _, b in floats))
     apart = np.sqrt(sum(np.sum(np.square(a - b)) for _, a, b in floats))
-    return float(apart / max(change, 1e-30))
+    return float(apart / change) if change > 0 else float("inf")
 
 
 def matmul_peak_gflops(n: int = 2048, repeats: int = 5) -> float:
