@@ -216,15 +216,15 @@ def summarise(scores: list[SceneScore], classical) -> tuple[list[dict], str | No
                "ciede2000": float(np.mean(des)), "ciede2000_std": std(des)}
         if best is not None and m not in classical:
             keys = sorted(by[m])
-            diff = [by[m][k].psnr - by[best][k].psnr for k in keys]
             folds = sorted({f for f, _ in keys})
             wins = sum(np.mean([by[m][k].psnr for k in keys if k[0] == f])
                        > np.mean([by[best][k].psnr for k in keys if k[0] == f]) for f in folds)
-            if len(diff) > 1:  # per held-out scene, the course's rule (metrics.paired_gap)
-                gap = paired_gap([by[m][k].psnr for k in keys], [by[best][k].psnr for k in keys])
+            ours, theirs = [by[m][k].psnr for k in keys], [by[best][k].psnr for k in keys]
+            if len(keys) > 1:  # per held-out scene, the course's rule (metrics.paired_gap)
+                gap = paired_gap(ours, theirs)
                 d, sd, verdict = gap.mean, gap.spread, gap.verdict
-            else:
-                d, sd, verdict = float(diff[0]), 0.0, "no result"
+            else:  # one scene: no spread, so no result
+                d, sd, verdict = ours[0] - theirs[0], 0.0, "no result"
             row.update(delta=d, delta_std=sd, wins=int(wins), folds=len(folds), verdict=verdict)
         rows.append(row)
     return rows, best

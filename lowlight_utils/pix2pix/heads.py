@@ -38,13 +38,10 @@ class CurveResidual(layers.Layer):
     def call(self, inputs):
         import tensorflow as tf
 
+        from ..zero_dce.curves import apply_curves  # Zero-DCE's own curve steps
+
         low, alpha, residual = inputs
-        channels = low.shape[-1]
-        x = low
-        for i in range(alpha.shape[-1] // channels):
-            a = alpha[..., i * channels:(i + 1) * channels]
-            x = x + a * x * (1.0 - x)
-        return tf.clip_by_value(x + residual, 0.0, 1.0)
+        return tf.clip_by_value(apply_curves(low, alpha) + residual, 0.0, 1.0)
 
     def compute_output_shape(self, input_shape):
         return input_shape[0]
