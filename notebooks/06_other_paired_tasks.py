@@ -277,8 +277,6 @@ from lowlight_utils.training import course_datasets, default_epochs, load_model,
 
 EPOCHS = default_epochs("pix2pix-bce", PROFILE)
 RUNS = run_folder("06_other_paired_tasks", PROFILE)
-# one validation image per task, to check that an untrained residual U-Net returns its input
-lows_probe = {task: load_image(sp.val[0].low)[None] for task, sp in splits.items()}
 runs, models = {}, {}
 for task in ("noise", "blur"):
     data = course_datasets(PROFILE, task=task)
@@ -286,7 +284,7 @@ for task in ("noise", "blur"):
     t0 = time.perf_counter()
     model = pix2pix.build(PROFILE, output=TASK_OUTPUTS[task])  # input + learned correction
     side = model.size_multiple  # a crop the U-Net takes as it is (32 px quick, 256 full)
-    probe = lows_probe[task][:, :side, :side]
+    probe = load_image(splits[task].val[0].low)[None, :side, :side]
     assert np.array_equal(model(probe).numpy(), probe)  # the untrained network: its input
     runs[task] = train(model, data.train, data.val, RUNS / task,
                        epochs=EPOCHS, steps_per_epoch=data.steps_per_epoch,
