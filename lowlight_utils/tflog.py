@@ -104,23 +104,11 @@ class _QuietLoader(importlib.abc.Loader):
     def __init__(self, loader):
         self.loader = loader
 
-    def __getattr__(self, name):
+    def __getattr__(self, name):  # is_package, get_source, get_code, ...: the real loader's
         return getattr(self.loader, name)
 
     def create_module(self, spec):
         return self.loader.create_module(spec)
-
-    def is_package(self, fullname):
-        return self.loader.is_package(fullname)
-
-    def get_filename(self, fullname):
-        return self.loader.get_filename(fullname)
-
-    def get_source(self, fullname):
-        return self.loader.get_source(fullname)
-
-    def get_code(self, fullname):
-        return self.loader.get_code(fullname)
 
     def exec_module(self, module):
         # The module sees its real loader (importlib.resources and friends ask it).
