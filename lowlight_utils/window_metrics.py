@@ -127,6 +127,49 @@ def ssim(
     return out
 
 
+def ssim_tf(pred, ref, max_val: float = 1.0):
+    """:func:`ssim` in TensorFlow, for a batch inside a graph (a model's ``test_step``).
+
+    The same quantity as ``tf.image.ssim(pred, ref, max_val)`` (11x11 Gaussian window,
+    sigma 1.5, ``k1=0.01``, ``k2=0.03``, valid window positions), computed with the window
+    split into an 11x1 and a 1x11 pass: a 2-D Gaussian is the product of two 1-D ones, so
+    22 multiplications per pixel and statistic do the work of 121. On a 2-core CPU this
+    makes the SSIM of a 600x512 validation image several times cheaper
+    (``python -m lowlight_utils.bench ssim``).
+
+    Parameters
+    ----------
+    pred, ref : tensor, (N, H, W, C), float, H and W at least 11
+    max_val : float
+        Dynamic range of the values.
+
+    Returns
+    -------
+    tf.Tensor (N,)
+        Mean SSIM of each image.
+    """
+    import tensorflow as tf
+
+    pred = tf.convert_to_tensor(pred, tf.float32)
+    ref = tf.convert_to_tensor(ref, tf.float32)
+    channels = pred.shape[-1]
+    taps = tf.constant(gaussian_taps(), tf.float32)
+    k = int(taps.shape[0])
+    # the five statistics' images side by side, filtered by one depthwise pass each way
+    stack = tf.concat([pred, ref, pred * pred, ref * ref, pred * ref], axis=-1)
+    depth = 5 * channels
+    column = tf.tile(tf.reshape(taps, [k, 1, 1, 1]), [1, 1, depth, 1])
+    row = tf.reshape(column, [1, k, depth, 1])
+    filtered = tf.nn.depthwise_conv2d(
+        tf.nn.depthwise_conv2d(stack, column, [1, 1, 1, 1], "VALID"), row, [1, 1, 1, 1],
+        "VALID")
+    mu_p, mu_r, pp, rr, pr = tf.split(filtered, 5, axis=-1)
+    c1, c2 = (0.01 * max_val) ** 2, (0.03 * max_val) ** 2
+    smap = ((2 * mu_p * mu_r + c1) * (2 * (pr - mu_p * mu_r) + c2)) / (
+        (mu_p**2 + mu_r**2 + c1) * (pp - mu_p**2 + rr - mu_r**2 + c2))
+    return tf.reduce_mean(smap, axis=[1, 2, 3])
+
+
 # ----------------------------------------------------------------------------- UQI
 def uqi(pred, ref, window: int = 8, *, return_map: bool = False):
     """Universal image quality index Q of Wang & Bovik (2002).

@@ -123,6 +123,30 @@ def test_ssim_matches_skimage(shape):
     assert ssim(pred, ref) == pytest.approx(_sk_ssim(pred, ref), abs=1e-4)
 
 
+def test_ssim_tf_matches_skimage_per_image_and_tf_image_ssim():
+    """The separable TensorFlow SSIM the validation steps use: one value per image of a
+    batch, equal to scikit-image's (float64) and to tf.image.ssim's (float32 round-off)."""
+    import tensorflow as tf
+
+    from lowlight_utils.window_metrics import ssim_tf
+
+    pairs = [_pair((37, 45, 3), seed=s, noise=n) for s, n in ((11, 0.05), (12, 0.3))]
+    pred = np.stack([p for p, _ in pairs]).astype(np.float32)
+    ref = np.stack([r for _, r in pairs]).astype(np.float32)
+    got = ssim_tf(pred, ref).numpy()
+    assert got.shape == (2,)
+    for value, (p, r) in zip(got, pairs, strict=True):
+        assert value == pytest.approx(_sk_ssim(p.astype(np.float32).astype(np.float64),
+                                               r.astype(np.float32).astype(np.float64)),
+                                      abs=1e-5)
+    np.testing.assert_allclose(got, tf.image.ssim(pred, ref, max_val=1.0).numpy(), atol=1e-4)
+    assert got[0] > got[1]  # less noise, more similar
+    # range 255, and inside a graph
+    graph = tf.function(lambda a, b: ssim_tf(a, b, max_val=255.0))
+    np.testing.assert_allclose(graph(255 * pred, 255 * ref).numpy(), got, atol=1e-5)
+    np.testing.assert_allclose(ssim_tf(ref, ref).numpy(), 1.0, atol=1e-6)
+
+
 def test_ssim_matches_skimage_float32_and_range_255():
     pred, ref = _pair((30, 28, 3), seed=6)
     expected = _sk_ssim(pred.astype(np.float32), ref.astype(np.float32))

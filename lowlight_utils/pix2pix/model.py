@@ -9,6 +9,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from ..window_metrics import ssim_tf
 from .networks import _stride_of
 
 
@@ -186,7 +187,7 @@ def generator_test_step(model, data) -> dict:
     low, high = data
     fake = tf.clip_by_value(_padded_call(model.generator, low, model.size_multiple), 0.0, 1.0)
     model.trackers["psnr"].update_state(tf.image.psnr(fake, high, max_val=1.0))
-    model.trackers["ssim"].update_state(tf.image.ssim(fake, high, max_val=1.0))
+    model.trackers["ssim"].update_state(ssim_tf(fake, high))
     model.trackers["g_l1"].update_state(tf.reduce_mean(tf.abs(fake - high), axis=[1, 2, 3]))
     return {k: model.trackers[k].result() for k in ("psnr", "ssim", "g_l1")}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from ..window_metrics import ssim_tf
 from . import losses
 from .curves import (
     ITERATIONS,
@@ -197,7 +198,7 @@ class ZeroDCE(keras.Model):
             high = tf.convert_to_tensor(data[1], tf.float32)
             enhanced = tf.clip_by_value(enhanced, 0.0, 1.0)  # what calling the model returns
             self.trackers["psnr"].update_state(tf.image.psnr(enhanced, high, max_val=1.0))
-            self.trackers["ssim"].update_state(tf.image.ssim(enhanced, high, max_val=1.0))
+            self.trackers["ssim"].update_state(ssim_tf(enhanced, high))
             names += ["psnr", "ssim"]
         return self._results(names)
 
