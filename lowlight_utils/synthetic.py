@@ -162,11 +162,9 @@ def sample_dataset(root: str | os.PathLike | None = None, variants: int = 4, see
     """
     root = Path(root) if root is not None else sample_root(task)
     params = _sample_params(variants, seed, check_task(task))
-    manifest = root / "manifest.json"
-    if manifest.exists():
-        found = json.loads(manifest.read_text())
-        if found.get("params") == params and all((root / f).is_file() for f in found["files"]):
-            return root
+    if _holds_sample(root, params):
+        return root
+    if (root / "manifest.json").exists():
         raise FileExistsError(
             f"{root} holds a sample made with other settings or missing files; "
             "remove it or choose another root"
@@ -194,13 +192,28 @@ def sample_dataset(root: str | os.PathLike | None = None, variants: int = 4, see
         (tmp / "manifest.json").write_text(
             json.dumps({"params": params, "files": files, "sha256": digest.hexdigest()}, indent=1)
         )
-        if root.exists():
-            root.rmdir()  # empty (checked above)
-        os.replace(tmp, root)
+        try:
+            if root.exists():
+                root.rmdir()  # empty (checked above)
+            os.replace(tmp, root)
+        except OSError:
+            # another process (make test runs the notebooks beside make smoke) made the
+            # same sample in the meantime: keep its copy, which is what this one would be
+            if not _holds_sample(root, params):
+                raise
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return root
+
+
+def _holds_sample(root: Path, params: dict) -> bool:
+    """True when ``root`` holds a complete sample made with ``params``."""
+    manifest = root / "manifest.json"
+    if not manifest.is_file():
+        return False
+    found = json.loads(manifest.read_text())
+    return found.get("params") == params and all((root / f).is_file() for f in found["files"])
 
 
 def sample_task(root: str | os.PathLike) -> str | None:

@@ -92,3 +92,36 @@ def test_sample_refuses_foreign_folder(tmp_path):
     with pytest.raises(FileExistsError):
         sample_dataset(tmp_path / "x")
     assert (tmp_path / "x" / "mine.txt").read_text() == "keep me"
+
+
+def test_sample_made_by_another_process_meanwhile_is_kept(tmp_path, monkeypatch):
+    """Two processes making the same sample at once (make test runs the notebooks beside
+    make smoke): the one that finishes second keeps the first one's copy and leaves no
+    temporary folder; a foreign folder that appears meanwhile is still an error."""
+    import os
+    import shutil
+
+    done = sample_dataset(tmp_path / "first", variants=1)
+    real_replace = os.replace
+
+    def other_process_wins(src, dst, copy_from):
+        if not os.path.basename(str(src)).startswith(".sample-"):
+            return real_replace(src, dst)  # an image file's own atomic write
+        shutil.copytree(copy_from, dst, dirs_exist_ok=True)
+        return real_replace(src, dst)  # fails: dst is not empty
+
+    monkeypatch.setattr(synthetic.os, "replace",
+                        lambda s, d: other_process_wins(s, d, done))
+    root = sample_dataset(tmp_path / "second", variants=1)
+    assert root == tmp_path / "second"
+    assert find_pairs(root) and not list(tmp_path.glob(".sample-*"))
+
+    foreign = tmp_path / "foreign_src"
+    foreign.mkdir()
+    (foreign / "mine.txt").write_text("keep me")
+    monkeypatch.setattr(synthetic.os, "replace",
+                        lambda s, d: other_process_wins(s, d, foreign))
+    with pytest.raises(OSError):
+        sample_dataset(tmp_path / "third", variants=1)
+    assert (tmp_path / "third" / "mine.txt").read_text() == "keep me"
+    assert not list(tmp_path.glob(".sample-*"))

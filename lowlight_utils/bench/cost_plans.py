@@ -103,15 +103,13 @@ def _notebook_02(n_train: int) -> Plan:
     steps = epochs * steps_per_epoch(prof, n_train)
     return Plan("02_pix2pix_bce", (
         Run("Pix2Pix BCE + L1", "pix2pix-bce", {}, prof.crop, prof.batch_size, steps),
-        Run("same model, colour augmentation off", "pix2pix-bce", {}, prof.crop,
-            prof.batch_size, steps),
         Run("exercise 1: 2 brief runs", "pix2pix-bce", {}, prof.crop, prof.batch_size, 2 * 60),
-    ), note="its second train() call resumes the finished run: 0 steps", train_calls=4,
+    ), note="its second train() call resumes the finished run: 0 steps; the colour "
+            "ablation is `bench heads --no-colour-augment`", train_calls=3,
         anchors=('EPOCHS = default_epochs("pix2pix-bce", PROFILE)', "data = course_datasets(",
                  "steps_per_epoch=data.steps_per_epoch", "BRIEF_STEPS = cap_steps(60)",
                  "m.fit(ds, steps_per_epoch=BRIEF_STEPS, epochs=1", "brief_pix2pix()",
-                 "brief_pix2pix(l1_weight=0.0)",
-                 "data_off = course_datasets(PROFILE, augment=Augment())"))
+                 "brief_pix2pix(l1_weight=0.0)"))
 
 
 def _notebook_03(n_train: int) -> Plan:

@@ -14,7 +14,9 @@ blur) with :func:`lowlight_utils.metrics.paired_gap`'s verdict. Options:
   (:mod:`lowlight_utils.pix2pix.heads`);
 * ``--set KEY=VALUE`` (repeatable): any other setting of the method's builder
   (``lr_hold=0.5``, ``norm=none``, ``gan_weight=0``);
-* ``--epochs``: the training length (default: the method's).
+* ``--epochs``: the training length (default: the method's);
+* ``--no-colour-augment``: flips and turns only (``augment=Augment()``), the colour
+  ablation notebook 02 quotes.
 
 Training is seeded, so on one machine the same command prints the same line (two runs here
 did); another CPU or TensorFlow version can move it by about a dB. It takes 1.5-2 minutes
@@ -36,6 +38,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="another builder setting (repeatable)")
     parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument("--no-colour-augment", action="store_true",
+                        help="train without the channel-order and hue augmentation")
     parser.add_argument("--profile", default="quick")
     parser.add_argument("--seed", type=int, default=0)
 
@@ -70,7 +74,7 @@ def _reference(task: str, pairs):
 
 def run(args) -> int:
     """Train, score and print one line (see the module docstring)."""
-    from ..data import course_splits, load_image
+    from ..data import Augment, course_splits, load_image
     from ..inference import enhance_image
     from ..metrics import evaluate_pairs, paired_gap
     from ..training import fit_method, load_model
@@ -81,6 +85,7 @@ def run(args) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         result = fit_method(args.method, tmp, profile=args.profile, task=args.task,
                             build_kwargs=settings, epochs=args.epochs, seed=args.seed,
+                            augment=Augment() if args.no_colour_augment else True,
                             verbose=0)
         model = load_model(result.best_model)
     pairs = course_splits(None, seed=args.seed, task=args.task).test
@@ -88,7 +93,8 @@ def run(args) -> int:
     ev = evaluate_pairs(preds, [p.high for p in pairs])
     ref_name, ref = _reference(args.task, pairs)
     gap = paired_gap(ev, ref, "psnr")
-    label = " ".join([args.method, args.task, *(f"{k}={v}" for k, v in settings.items())])
+    label = " ".join([args.method, args.task, *(f"{k}={v}" for k, v in settings.items()),
+                      *(["no colour augmentation"] if args.no_colour_augment else [])])
     print(f"{label}: test PSNR {ev.means['psnr']:.2f} ± {ev.stds['psnr']:.2f} dB, SSIM "
           f"{ev.means['ssim']:.3f} ± {ev.stds['ssim']:.3f}, CIEDE2000 "
           f"{ev.means['ciede2000']:.2f} ± {ev.stds['ciede2000']:.2f}; best validation "
