@@ -74,7 +74,7 @@ test: $(STAMP)
 	@for stage in lint unit; do t0=$$(date +%s); \
 		$(MAKE) --no-print-directory $$stage || exit 1; \
 		echo "=== make $$stage took $$(( $$(date +%s) - t0 )) s"; done; \
-	log=$$(mktemp) && t0=$$(date +%s) && \
+	log=$$(mktemp) || exit 1; t0=$$(date +%s); \
 	{ $(MAKE) --no-print-directory smoke > "$$log" 2>&1; echo $$? > "$$log.rc"; \
 	  echo "=== make smoke took $$(( $$(date +%s) - t0 )) s (beside make notebooks)" \
 	  >> "$$log"; } & \
