@@ -175,9 +175,10 @@ def test_list_presets_and_preset_training(tmp_path):
     import subprocess
     import sys
 
-    def cli(*args):
+    def cli(*args):  # a smoke run: the preset's sizes, one epoch of two steps, two images
+        env = dict(os.environ, LOWLIGHT_SMOKE="1")
         return subprocess.run([sys.executable, "-m", "lowlight_utils", "-q", *args],
-                              capture_output=True, text=True, timeout=600)
+                              capture_output=True, text=True, timeout=600, env=env)
 
     listed = cli("train", "--list-presets")
     assert listed.returncode == 0
