@@ -42,3 +42,50 @@ def test_bench_ssim_prints_both_timings_and_a_tiny_difference(capsys):
     assert "tf.image.ssim" in out and "ssim_tf" in out and "x as fast" in out
     diff = float(out.rsplit("values ", 1)[1].split()[0])
     assert diff < 1e-4, out
+
+
+
+def test_bench_threads_alternates_its_settings(monkeypatch, capsys):
+    """``bench threads`` runs every setting once per round, in order, and prints each
+    setting's rate against the single process's."""
+    import lowlight_utils.bench.threads as threads
+
+    calls = []
+    rates = {(1, None): 4.0, (2, None): 3.0, (2, 1): 6.0}
+
+    def fake_setting(procs, n_threads, steps):
+        calls.append((procs, n_threads, steps))
+        return rates[(procs, n_threads)]
+
+    monkeypatch.setattr(threads, "_setting", fake_setting)
+    assert main(["threads", "--rounds", "2", "--steps", "3"]) == 0
+    assert calls == [(1, None, 3), (2, None, 3), (2, 1, 3)] * 2
+    out = capsys.readouterr().out
+    assert "0.75x the single process" in out and "1.50x the single process" in out, out
+
+
+@pytest.mark.parametrize("n_threads, expected", [(1, "1"), (None, None)])
+def test_bench_threads_sets_the_thread_variables_of_its_processes(
+        monkeypatch, n_threads, expected):
+    """The processes of a setting get its thread count through TensorFlow's variables (or,
+    for the default, none of them, whatever the parent has set); one that fails before its
+    timed steps is an error, not a figure."""
+    import subprocess
+
+    import lowlight_utils.bench.threads as threads
+
+    envs = []
+
+    class Child:
+        def __init__(self, cmd, env, **kwargs):
+            envs.append(env)
+            self.stdout = type("Out", (), {"readline": lambda _: "Traceback (most recent\n"})()
+
+    monkeypatch.setattr(subprocess, "Popen", Child)
+    monkeypatch.setenv("TF_NUM_INTRAOP_THREADS", "7")
+    with pytest.raises(RuntimeError, match="failed before its timed steps"):
+        threads._setting(2, n_threads, 3)
+    assert len(envs) == 2
+    for env in envs:
+        assert env.get("TF_NUM_INTRAOP_THREADS") == expected
+        assert env.get("TF_NUM_INTEROP_THREADS") == expected
