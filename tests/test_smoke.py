@@ -89,7 +89,9 @@ def test_preset_trains_evaluates_and_enhances(name, tmp_path):
 
 def test_lol_layout_prepares_and_trains(sample, tmp_path):
     """LOL's layout (``our485`` for training, ``eval15`` for testing), built from the sample:
-    ``prepare --lol`` accepts it without downloading, and training and evaluation read it."""
+    ``prepare --lol`` accepts it without downloading, and training and evaluation read it.
+    Zero-DCE trains here: the layout is what is under test, and every preset above has
+    already trained the GANs through the same command."""
     _, splits = sample
     lol = tmp_path / "LOL"
     for subset, pairs in (("our485", splits.train + splits.val), ("eval15", splits.test)):
@@ -103,7 +105,7 @@ def test_lol_layout_prepares_and_trains(sample, tmp_path):
     assert not (tmp_path / ".downloads").exists()  # nothing was downloaded
 
     run = tmp_path / "run"
-    out = _cli("train", "--method", "pix2pix-bce", "--data", lol, "--out", run)
+    out = _cli("train", "--method", "zero-dce", "--data", lol, "--out", run)
     assert "SMOKE" in out and (run / "best.keras").is_file(), out
     out = _cli("evaluate", "--model", run / "best.keras", "--data", lol)
     assert f"LOL at {lol}: 25 train / 3 val / 8 test pairs" in out, out  # 28 pairs, 90/10
