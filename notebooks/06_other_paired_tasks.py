@@ -433,10 +433,14 @@ plt.show()
 # the GAN has to learn (the noise is white, the kernel is known exactly) and tuned on
 # validation: on blur it is level with Richardson-Lucy in PSNR (−0.06 ± 0.66 dB, no result)
 # and better in SSIM, UQI and CIEDE2000; on noise NL-means is still ahead by 1.73 ± 1.09 dB
-# (a result). The quick profile's 400 training steps on 24 pairs are a small budget, and the
-# validation curve above was still rising when it stopped; the full profile trains the
-# report's 54-million-parameter U-Net for 100 epochs, and numbers from one do not carry over
-# to the other.
+# (a result; three runs of this notebook on 2026-12-02 and 03 printed 1.73, 1.79 and 1.81:
+# a run on another CPU, or with another number of threads, moves the last digits). The quick
+# profile's 400 training steps on 24 pairs are a small budget, and the validation curve
+# above was still rising when it stopped: trained four times as long (80 epochs, 5.5
+# minutes on a 2-core CPU, `python -m lowlight_utils.bench heads --task noise --output
+# residual --epochs 80`) the same network reached 31.15 ± 2.72 dB, 0.68 dB below NL-means'
+# 31.83. The full profile trains the report's 54-million-parameter U-Net for 100 epochs, and
+# numbers from one profile do not carry over to the other.
 #
 # ## 7. SSIM up while PSNR falls?
 #
@@ -648,7 +652,7 @@ for label, outs in candidates.items():
 # correct kernel is the best one to deconvolve with. On the trained networks, in the quick
 # profile: Pix2Pix with a residual head beats doing nothing in PSNR on both tasks, image by
 # image by more than the spread, and on blur it is within 1 dB of the best classical method
-# (on noise, in our run, it is not: NL-means leads by 1.73 dB). A smoke run (`LOWLIGHT_SMOKE=1`, two training steps, two test images) proves only
+# (on noise, in the quick budget, it is not: NL-means leads by about 1.8 dB). A smoke run (`LOWLIGHT_SMOKE=1`, two training steps, two test images) proves only
 # that the code runs, so there the claims about scores are replaced by what still holds:
 # finite outputs in [0, 1] of the input's shape.
 
