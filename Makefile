@@ -16,8 +16,8 @@ STAMP  := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 .PHONY: test course site site-check lint unit notebooks smoke sync clean help
 
 help:
-	@echo "make test    - lint, unit tests and all notebooks under nbval (quick profile),"
-	@echo "               then make smoke"
+	@echo "make test    - lint, unit tests, then all notebooks under nbval (quick profile)"
+	@echo "               beside make smoke, one TensorFlow thread per process"
 	@echo "make smoke   - every preset and notebook in the full profile, two steps each"
 	@echo "make course  - run every notebook in the current profile, then the site and the"
 	@echo "               student edition, into build/course/"

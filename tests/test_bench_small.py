@@ -44,7 +44,6 @@ def test_bench_ssim_prints_both_timings_and_a_tiny_difference(capsys):
     assert diff < 1e-4, out
 
 
-
 def test_bench_threads_alternates_its_settings(monkeypatch, capsys):
     """``bench threads`` runs every setting once per round, in order, and prints each
     setting's rate against the single process's."""
