@@ -88,3 +88,37 @@ def test_bench_threads_sets_the_thread_variables_of_its_processes(
     for env in envs:
         assert env.get("TF_NUM_INTRAOP_THREADS") == expected
         assert env.get("TF_NUM_INTEROP_THREADS") == expected
+
+
+def test_bench_heads_seeds_train_once_per_seed_on_one_split_and_print_their_spread(
+        monkeypatch, capsys):
+    """``--seeds`` trains once per seed on the split of ``--seed`` and ends with the mean ±
+    std over seeds of the test PSNR and of every gap (here to the input and NL-means)."""
+    import lowlight_utils.bench.heads as heads
+    from lowlight_utils.metrics import METRIC_NAMES, Evaluation
+
+    def ev(psnrs):
+        return Evaluation([{**{k: 0.5 for k in METRIC_NAMES}, "name": f"i{i}", "psnr": p}
+                           for i, p in enumerate(psnrs)])
+
+    seen = []
+    results = {0: ev([30.0, 32.0]), 1: ev([31.0, 33.0]), 2: ev([32.0, 34.0])}
+
+    def fake_train(args, settings, seed, splits):
+        seen.append((seed, tuple(p.stem for p in splits.test), settings))
+        return results[seed], {"val_psnr": [29.0, 30.0]}
+
+    monkeypatch.setattr(heads, "_train_and_score", fake_train)
+    monkeypatch.setattr(heads, "_references", lambda task, splits: {
+        "input": ev([25.0, 26.0]), "nl-means": ev([31.0, 33.0])})
+    assert main(["heads", "--task", "noise", "--output", "refine", "--seeds", "0", "1",
+                 "2"]) == 0
+    out = capsys.readouterr().out
+    assert [s for s, _, _ in seen] == [0, 1, 2]
+    assert len({t for _, t, _ in seen}) == 1  # one split for every seed
+    assert seen[0][2] == {"output": "refine"}
+    assert "(training seed 1)" in out
+    # mean PSNRs 31, 32, 33: 32.00 ± 1.00; gaps to NL-means -1, 0, +1: +0.00 ± 1.00
+    summary = out.strip().splitlines()[-1]
+    assert "test PSNR 32.00 ± 1.00 dB" in summary, summary
+    assert "minus input +6.50 ± 1.00 dB" in summary and "minus nl-means +0.00 ± 1.00" in summary

@@ -41,7 +41,7 @@ def test_pix2pix_lr_hold_spans_the_profiles_epochs_times_steps():
     assert float(constant.generator_optimizer.learning_rate) == pytest.approx(1e-3)
 
 
-def test_fit_method_picks_the_residual_head_for_noise(tmp_path, monkeypatch):
+def test_fit_method_picks_the_full_resolution_residual_head_for_noise(tmp_path, monkeypatch):
     from lowlight_utils.training import loop
 
     built = {}
@@ -54,7 +54,7 @@ def test_fit_method_picks_the_residual_head_for_noise(tmp_path, monkeypatch):
     with pytest.raises(StopIteration):
         loop.fit_method("pix2pix-bce", tmp_path, profile="quick", task="noise",
                         build_kwargs={"base_filters": 8, "disc_filters": 8})
-    assert "input_plus_residual" in built["layers"]
+    assert {"input_plus_residual", "refine_with_input"} <= set(built["layers"])
     with pytest.raises(StopIteration):
         loop.fit_method("pix2pix-bce", tmp_path, profile="quick", task="low-light",
                         build_kwargs={"base_filters": 8, "disc_filters": 8})

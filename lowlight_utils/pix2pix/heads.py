@@ -6,6 +6,14 @@
   correction's layer starts at zero, so an untrained generator returns its input exactly and
   training only has to learn what differs (noise, blur). The usual choice for restoration
   networks (DnCNN, Zhang et al. 2017, learns the noise rather than the clean image).
+* ``"refine"``: the same residual, computed at full resolution. In the pix2pix U-Net the
+  input reaches the output only through the encoder (its first convolution has stride 2),
+  and the last layer, a transposed convolution, makes the full-size correction linearly
+  from half-size features. Here that transposed convolution makes a few features instead
+  (:data:`REFINE_FEATURES`), a 3x3 convolution as wide as the U-Net's first level reads
+  them together with the input image itself, and a second 3x3 convolution, started at
+  zero, makes the correction. Telling a pixel's noise from its neighbours' signal is full-resolution work:
+  notebook 06 measures what this head gains over ``"residual"`` on noise and blur.
 * ``"curve"``: Zero-DCE's light-enhancement curves with per-pixel parameters predicted by the
   network, ``x <- x + alpha_i * x * (1 - x)`` for ``i = 1..8``, plus a residual for what a
   curve cannot do (a curve maps each pixel on its own, so it cannot remove noise). Both
@@ -22,9 +30,11 @@ import keras
 from keras import layers
 
 #: The heads :func:`output_head` builds.
-OUTPUTS = ("direct", "residual", "curve")
+OUTPUTS = ("direct", "residual", "refine", "curve")
 #: Curve steps of the ``"curve"`` head (Zero-DCE's n).
 CURVE_ITERATIONS = 8
+#: Features the ``"refine"`` head's transposed convolution brings to full resolution.
+REFINE_FEATURES = 8
 
 
 @keras.saving.register_keras_serializable(package="lowlight_utils")
@@ -57,7 +67,7 @@ def output_head(features, low, output: str, channels: int = 3, init=None):
         convolutions upsample by 2).
     low : KerasTensor
         The generator's input image, in [0, 1].
-    output : {"direct", "residual", "curve"}
+    output : {"direct", "residual", "refine", "curve"}
         See the module docstring.
     channels : int
     init : keras.initializers.Initializer, optional
@@ -79,9 +89,17 @@ def output_head(features, low, output: str, channels: int = 3, init=None):
         x = upconv(channels, "output", init or "glorot_uniform")
         x = layers.Activation("tanh", name="tanh", dtype="float32")(x)
         return layers.Rescaling(0.5, offset=0.5, name="to_unit", dtype="float32")(x)
-    # zero-initialised: the untrained generator returns its input exactly
-    residual = upconv(channels, "residual", "zeros")
-    if output == "residual":
+    if output == "refine":
+        width = max(1, int(features.shape[-1]) // 2)  # the U-Net's first-level filters
+        x = layers.Concatenate(name="refine_with_input", dtype="float32")(
+            [upconv(REFINE_FEATURES, "refine_up", "glorot_uniform"), low])
+        x = layers.Conv2D(width, 3, padding="same", name="refine_conv", dtype="float32")(x)
+        x = layers.LeakyReLU(0.2, name="refine_lrelu", dtype="float32")(x)
+        residual = layers.Conv2D(channels, 3, padding="same", kernel_initializer="zeros",
+                                 name="residual", dtype="float32")(x)
+    else:  # zero-initialised: the untrained generator returns its input exactly
+        residual = upconv(channels, "residual", "zeros")
+    if output in ("residual", "refine"):
         x = layers.Add(name="input_plus_residual", dtype="float32")([low, residual])
         return layers.ReLU(max_value=1.0, name="clip", dtype="float32")(x)  # clip to [0, 1]
     alpha = upconv(CURVE_ITERATIONS * channels, "curve_params", "zeros")

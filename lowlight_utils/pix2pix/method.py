@@ -140,8 +140,10 @@ def _rate(s: dict, profile, steps_per_epoch):
 
 
 #: The head each task's generator ends in, where the profile's is not asked for: noise and
-#: blur leave the exposure right, so a plain residual does (the curves only add weights).
-TASK_OUTPUTS = {"low-light": None, "noise": "residual", "blur": "residual"}
+#: blur leave the exposure right, so a residual does (the curves only add weights), and
+#: they are pixel-scale degradations, so it is computed at full resolution (``"refine"``,
+#: :mod:`lowlight_utils.pix2pix.heads`).
+TASK_OUTPUTS = {"low-light": None, "noise": "refine", "blur": "refine"}
 
 
 #: What this module provides to :mod:`lowlight_utils.training`.

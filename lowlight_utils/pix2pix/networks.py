@@ -89,11 +89,12 @@ def unet_generator(
         Image channels.
     name : str
         Model name.
-    output : {"direct", "residual", "curve"}
+    output : {"direct", "residual", "refine", "curve"}
         The output head (:mod:`lowlight_utils.pix2pix.heads`): ``"direct"`` (the report's
-        ``tanh`` image), ``"residual"`` (input + a correction that starts at zero) or
-        ``"curve"`` (Zero-DCE curves with predicted parameters, plus a residual). The last
-        two start at their input.
+        ``tanh`` image), ``"residual"`` (input + a correction that starts at zero),
+        ``"refine"`` (the same with the correction computed by convolutions at full
+        resolution) or ``"curve"`` (Zero-DCE curves with predicted parameters, plus a
+        residual). The last three start at their input.
 
     Returns
     -------

@@ -246,8 +246,8 @@ def fit_method(
         ``"low-light"``, ``"noise"`` or ``"blur"``: which embedded sample trains it when
         ``data_dir`` is not given (:func:`lowlight_utils.data.course_splits`). In the quick
         profile it also picks the GANs' generator head unless ``build_kwargs`` sets
-        ``output`` (:data:`lowlight_utils.pix2pix.method.TASK_OUTPUTS`: a residual for
-        noise and blur).
+        ``output`` (:data:`lowlight_utils.pix2pix.method.TASK_OUTPUTS`: a residual
+        computed at full resolution for noise and blur).
     splits : lowlight_utils.data.Splits, optional
         Splits already made (a fold of ``python -m lowlight_utils.bench generalisation``);
         default: :func:`~lowlight_utils.data.course_splits` of ``data_dir``, ``seed``, ``task``.
