@@ -146,6 +146,9 @@ for layer in report_unet.layers:
 #   black a curve multiplies, `LE(x) ~ (1 + alpha) x`, which is what an exposure correction
 #   is; a residual would have to add a different amount to every pixel.
 #
+# (A fourth, `"refine"`, computes the residual at full resolution; notebook 06 uses it for
+# denoising and deblurring, where every pixel's error is its own.)
+#
 # The quick profile's generator uses the curve head (`pix2pix.PROFILE_SETTINGS["quick"]
 # ["output"]`); the full profile keeps the report's `tanh`. Below, the three heads, untrained,
 # on one validation image (brightened x4 for display where it is still dark).

@@ -253,16 +253,38 @@ print(f"({time.perf_counter() - t0:.0f} s)")
 # Notebook 02's model and recipe (U-Net + PatchGAN, BCE + 100 x L1, best-PSNR checkpoint),
 # once per task, from the same seed, with one change that restoration needs: the generator's
 # **head**. Notebook 02's U-Net ends in light-enhancement curves plus a residual, built for
-# exposure; here nothing is wrong with the exposure, so the U-Net ends in a plain
-# **residual**: its output is `clip(input + correction)`, and the correction's last layer
-# starts at zero, so the untrained network returns its input exactly
-# (`pix2pix.TASK_OUTPUTS[task]`, what `python -m lowlight_utils train --task noise` uses too).
-# Training then only has to learn what the degradation added, as restoration networks since
-# DnCNN do. Before this change (the pix2pix paper's `tanh` head, which draws the whole image
-# from scratch) the same 400 steps ended *below the input* on the blur task: 27.09 dB against
-# the blurred input's 31.00, and 26.16 against 25.66 on noise (the course's run of
-# 2026-12-02 before this change; section 6 gives the numbers with it).
-# Only the pairs change:
+# exposure; here nothing is wrong with the exposure, so the U-Net ends in a **residual**:
+# its output is `clip(input + correction)`, and the correction's last layer starts at zero,
+# so the untrained network returns its input exactly. Training then only has to learn what
+# the degradation added, as restoration networks since DnCNN do.
+#
+# Where the correction is computed matters too. In the pix2pix U-Net the input reaches the
+# output only through the encoder, whose first convolution has stride 2, and the last layer
+# makes the full-size correction from half-size features. Sensor noise lives at the scale
+# of single pixels, so this head (`"refine"`, `pix2pix.TASK_OUTPUTS[task]`, what `python -m
+# lowlight_utils train --task noise` uses too) brings 8 features up to full resolution and
+# reads them together with the input image itself in two 3x3 convolutions, the second one
+# started at zero. That is 9,192 more weights than the plain residual's 6,266,627 (the
+# quick U-Net's `generator.count_params()` with either head).
+#
+# Each step, measured with `python -m lowlight_utils.bench heads --task noise --output ...`
+# (test PSNR in dB, 8 images, the same 400 steps; ± is the std over three training seeds,
+# `--seeds 0 1 2`, 2026-12-03; the `tanh` row is one seed, 2026-12-02; the README's heads
+# row has every setting tried):
+#
+# | head | noise | blur |
+# |---|---:|---:|
+# | the degraded input itself | 25.66 | 31.00 |
+# | `tanh` (the pix2pix paper's: draws the whole image) | 26.16 | 27.09 |
+# | residual, made from half-size features | 30.13 ± 0.16 | 33.47 ± 0.04 |
+# | residual computed at full resolution (`refine`) | 31.00 ± 0.18 | 33.58 ± 0.13 |
+# | best classical method (NL-means, Richardson-Lucy) | 31.83 | 33.45 |
+#
+# The `tanh` head ends below its own input on blur; the residual makes the network start at
+# its input; the full-resolution head gains 0.87 dB on noise, where every pixel's error is
+# its own, five times the spread over seeds, and 0.11 dB on blur, less than that spread (no
+# result: a blur spreads each pixel over its neighbours, which half-size features see as
+# well). One head serves both tasks. Only the pairs change between the two runs:
 # `course_datasets(PROFILE, task=task)` builds the pipelines from that task's split. Each run
 # has its own stable folder (`runs/06_other_paired_tasks-<profile>/noise` and `.../blur`),
 # so running the notebook again resumes instead of retraining.
@@ -282,7 +304,7 @@ for task in ("noise", "blur"):
     data = course_datasets(PROFILE, task=task)
     keras.utils.set_random_seed(0)  # the same initial weights for both tasks
     t0 = time.perf_counter()
-    model = pix2pix.build(PROFILE, output=TASK_OUTPUTS[task])  # input + learned correction
+    model = pix2pix.build(PROFILE, output=TASK_OUTPUTS[task])  # input + full-size correction
     side = model.size_multiple  # a crop the U-Net takes as it is (32 px quick, 256 full)
     probe = load_image(splits[task].val[0].low)[None, :side, :side]
     assert np.array_equal(model(probe).numpy(), probe)  # the untrained network: its input
@@ -300,11 +322,14 @@ for task in ("noise", "blur"):
 # %% [markdown]
 # The validation PSNR of both runs, epoch by epoch, with what doing nothing scores on the same
 # validation images (the dashed lines). The residual network starts on "identity" and climbs
-# from there (after the first epoch it is already above it on both tasks, in our run of
-# 2026-12-02); a network that draws its output from scratch (the `tanh` head) starts far
-# below it and must first learn to reproduce its input, and a mild degradation puts that
-# bar high. Neither curve has flattened after 20 epochs: the quick budget stops a network
-# that is still learning.
+# from there (after the first epoch it is already just above it on both tasks: 26.02 against
+# 25.64 dB on noise, 28.70 against 28.65 on blur, in our run of 2026-12-03); a network that
+# draws its output from scratch (the `tanh` head) starts far below it and must first learn to
+# reproduce its input, and a mild degradation puts that bar high. The blur curve climbs
+# smoothly and is flattening near 33.4 dB; the noise curve climbs in jumps and falls back by
+# up to 3 dB from one epoch to the next (its last epoch, 27.96 dB, is nearly 3 dB below its
+# best, 30.92 at epoch 19): the discriminator and generator are still pulling against each
+# other, which is why the course keeps the best checkpoint, not the last.
 
 # %%
 from lowlight_utils.metrics import evaluate_pairs
@@ -416,31 +441,48 @@ for task in runs:
     rows.append([crop(x) for x in (low, classic, gan_outputs[task][i], high)])
     print(f"{task}, {test_pairs[task][i].stem}: PSNR input {psnr(low, high):.2f}, {name} "
           f"{psnr(classic, high):.2f}, pix2pix {psnr(gan_outputs[task][i], high):.2f} dB")
+    # what is left in the crop: RMS difference from the reference, in 8-bit levels
+    left_over = {k: 255 * np.sqrt(np.mean((crop(x) - crop(high)) ** 2))
+                 for k, x in (("input", low), (name, classic), ("pix2pix", gan_outputs[task][i]))}
+    print("  in the crop, RMS difference from the reference (8-bit levels): " + ", ".join(
+        f"{k} {v:.1f}" for k, v in left_over.items())
+        + f"; pix2pix keeps {left_over['pix2pix'] / left_over['input']:.0%} of the input's")
 show_grid(rows, titles=["input", "best classical", "pix2pix", "reference"],
           row_labels=list(runs))
 plt.show()
 
 # %% [markdown]
-# In our run (2026-12-02, `make notebooks`) the crops show two different trade-offs. On the
+# In our run (2026-12-03, `make notebooks`) the crops show two different trade-offs. On the
 # noise task NL-means smooths the coffee flat: the grain is gone, and with it the small dark
-# specks of the crema that the reference has; Pix2Pix keeps the specks but leaves a fine
-# grain, about a third of the input's. On the blur task Pix2Pix and Richardson-Lucy are hard
-# to tell apart; both sharpen the rim and the specks.
+# specks of the crema that the reference has; Pix2Pix keeps the specks but leaves a visible
+# grain: in the crop its RMS difference from the reference is 7.7 levels of 255 against the
+# input's 15.2 and NL-means' 6.0 (the cell prints them), so about half of the input's error
+# is left. On the blur task Pix2Pix and Richardson-Lucy are hard to tell apart (4.4 and 4.5
+# levels, the input 5.8); both sharpen the rim and the specks.
 #
 # Read the table and the verdicts above together. Pix2Pix clears the **identity** bar on
-# both tasks, by more than the spread (noise +4.45 ± 0.79 dB, blur +2.39 ± 0.15 dB per image
+# both tasks, by more than the spread (noise +5.26 ± 1.33 dB, blur +2.65 ± 0.05 dB per image
 # in our run), in every metric. Against the **classical** methods, which were handed what
 # the GAN has to learn (the noise is white, the kernel is known exactly) and tuned on
-# validation: on blur it is level with Richardson-Lucy in PSNR (−0.06 ± 0.66 dB, no result)
-# and better in SSIM, UQI and CIEDE2000; on noise NL-means is still ahead by 1.73 ± 1.09 dB
-# (a result; three runs of this notebook on 2026-12-02 and 03 printed 1.73, 1.79 and 1.81:
-# a run on another CPU, or with another number of threads, moves the last digits). The quick
-# profile's 400 training steps on 24 pairs are a small budget, and the validation curve
-# above was still rising when it stopped: trained four times as long (80 epochs, 5.5
-# minutes on a 2-core CPU, `python -m lowlight_utils.bench heads --task noise --output
-# residual --epochs 80`) the same network reached 31.15 ± 2.72 dB, 0.68 dB below NL-means'
-# 31.83. The full profile trains the report's 54-million-parameter U-Net for 100 epochs, and
-# numbers from one profile do not carry over to the other.
+# validation: on blur it is level with Richardson-Lucy in PSNR (+0.20 ± 0.55 dB, no result)
+# and better in SSIM, UQI and CIEDE2000; on noise it is within 1 dB of NL-means, behind it
+# by 0.91 ± 0.93 dB (no result in PSNR; NL-means is still better in CIEDE2000, Pix2Pix in
+# UQI). Before the full-resolution head (section 5) the same notebook printed NL-means ahead
+# by 1.73-1.81 dB in three runs: that was a result. How much of this is the seed? The same
+# recipe trained from three seeds on the same split (`python -m lowlight_utils.bench heads
+# --task noise --output refine --seeds 0 1 2`, 2026-12-03) ended 31.00 ± 0.18 dB over the
+# seeds, NL-means ahead by 0.83 ± 0.18 dB (0.85, 1.00 and 0.64 dB); the plain residual head,
+# the same three seeds, 30.13 ± 0.16 dB and 1.70 ± 0.16 dB behind. The head's gain, 0.87 dB,
+# is five times the spread over seeds: a result. The gap to NL-means is about 1 dB, not
+# safely below it: a run on another machine may land a little past 1 dB, so the last cell
+# asserts 1.25 dB, which the plain residual head (1.54-1.85 dB) fails.
+#
+# The quick profile's 400 training steps on 24 pairs are a small budget, and the noise curve
+# above had not settled when it stopped: trained four times as long (80 epochs, 5.5 minutes
+# on a 2-core CPU, `python -m lowlight_utils.bench heads --task noise --output residual
+# --epochs 80`), even the plain residual head reached 31.15 ± 2.72 dB, 0.68 dB below
+# NL-means' 31.83. The full profile trains the report's 54-million-parameter U-Net for 100
+# epochs, and numbers from one profile do not carry over to the other.
 #
 # ## 7. SSIM up while PSNR falls?
 #
@@ -595,10 +637,10 @@ for task, other in (("noise", "blur"), ("blur", "noise")):
           f"{scores[task]['identity'].means['psnr']:.2f} dB")
 
 # %% [markdown] tags=["solution"]
-# In our quick-profile run (2026-12-02) each network is far better on its own task than the
-# other network is: +6.85 ± 1.10 dB on the noise images (the deblurrer, 23.26 dB, makes the
-# noisy input worse: it sharpens the noise), +3.16 ± 0.04 dB on the blur images (the
-# denoiser, 30.23 dB, smooths the blurred input further). One trained GAN is not a general
+# In our quick-profile run (2026-12-03) each network is far better on its own task than the
+# other network is: +8.68 ± 1.65 dB on the noise images (the deblurrer, 22.24 dB, makes the
+# noisy input worse: it sharpens the noise), +3.45 ± 0.02 dB on the blur images (the
+# denoiser, 30.21 dB, smooths the blurred input further). One trained GAN is not a general
 # restorer: a residual network learns *this* degradation's correction, and applied to
 # another it does harm. (With the `tanh` head of an earlier version of the course, the two
 # networks were within 0.5 dB of each other, no result: neither had learned its task yet.)
@@ -631,8 +673,8 @@ for label, outs in candidates.items():
 # The stretch moves every pixel value (it maps 10..240 onto 0..255), so the reference itself
 # loses its perfect score: a post-processing step that "looks better" is a difference from
 # the target, and PSNR charges for it in full, while SSIM, whose structure term a linear map
-# of the values leaves unchanged, falls less. In our run (2026-12-02) the stretch lowered
-# both scores of every output: Pix2Pix 33.39 -> 30.14 dB and SSIM 0.913 -> 0.870,
+# of the values leaves unchanged, falls less. In our run (2026-12-03) the stretch lowered
+# both scores of every output: Pix2Pix 33.65 -> 30.18 dB and SSIM 0.917 -> 0.872,
 # Richardson-Lucy 33.45 -> 30.09 dB and 0.897 -> 0.852, the reference itself to 32.75 dB and
 # 0.948. With the earlier `tanh` head, whose outputs had a little less contrast than the
 # references, the same stretch raised Pix2Pix's SSIM while its PSNR fell by more than a dB:
@@ -650,11 +692,14 @@ for label, outs in candidates.items():
 # task beats doing nothing in PSNR; a sharp reference a little too bright has a lower PSNR
 # and a higher SSIM than the blurred input (the mechanism of the report's observation); the
 # correct kernel is the best one to deconvolve with. On the trained networks, in the quick
-# profile: Pix2Pix with a residual head beats doing nothing in PSNR on both tasks, image by
-# image by more than the spread, and on blur it is within 1 dB of the best classical method
-# (on noise, in the quick budget, it is not: NL-means leads by about 1.8 dB). A smoke run (`LOWLIGHT_SMOKE=1`, two training steps, two test images) proves only
-# that the code runs, so there the claims about scores are replaced by what still holds:
-# finite outputs in [0, 1] of the input's shape.
+# profile: Pix2Pix with the full-resolution residual head beats doing nothing in PSNR on
+# both tasks, image by image by more than the spread, and on both it is within about 1 dB
+# of the best classical method or above it (asserted with a margin for the seed: 1.25 dB).
+# That is the bar this course sets a learned method: one that loses to a tuned library
+# call by more than that has not earned its place. A smoke run (`LOWLIGHT_SMOKE=1`, two
+# training steps, two test images) proves only that the code runs, so there the claims
+# about scores are replaced by what still holds: finite outputs in [0, 1] of the input's
+# shape.
 
 # %%
 from lowlight_utils.config import is_smoke
@@ -673,7 +718,9 @@ if not is_smoke():
     for task in runs:
         assert verdict(task, best_classical[task], "identity", "psnr").verdict == "better", task
         assert verdict(task, GAN, "identity", "psnr").verdict == "better", task
-    assert verdict("blur", GAN, best_classical["blur"], "psnr").mean > -1.0
+    # within 1 dB in our run; 1.25 leaves room for the seed (see section 6)
+    for task in runs:
+        assert verdict(task, GAN, best_classical[task], "psnr").mean > -1.25, task
     assert ex_sigma[1.0]["psnr"] > max(ex_sigma[0.7]["psnr"], ex_sigma[1.4]["psnr"])
 print("claims hold: " + "; ".join(
     f"{task}: best classical {best_classical[task]} "
