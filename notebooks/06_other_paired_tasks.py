@@ -258,8 +258,8 @@ print(f"({time.perf_counter() - t0:.0f} s)")
 # so the untrained network returns its input exactly. Training then only has to learn what
 # the degradation added, as restoration networks since DnCNN do.
 #
-# Where the correction is computed matters too. In the pix2pix U-Net the input reaches the
-# output only through the encoder, whose first convolution has stride 2, and the last layer
+# Where the correction is computed matters too. In the pix2pix U-Net the correction sees the
+# input only through the encoder, whose first convolution has stride 2, and the last layer
 # makes the full-size correction from half-size features. Sensor noise lives at the scale
 # of single pixels, so this head (`"refine"`, `pix2pix.TASK_OUTPUTS[task]`, what `python -m
 # lowlight_utils train --task noise` uses too) brings 8 features up to full resolution and
@@ -283,8 +283,8 @@ print(f"({time.perf_counter() - t0:.0f} s)")
 # The `tanh` head ends below its own input on blur; the residual makes the network start at
 # its input; the full-resolution head gains 0.87 dB on noise, where every pixel's error is
 # its own, five times the spread over seeds, and 0.11 dB on blur, less than that spread (no
-# result: a blur spreads each pixel over its neighbours, which half-size features see as
-# well). One head serves both tasks. Only the pairs change between the two runs:
+# result; a likely reason: a blur spreads each pixel over its neighbours, which half-size
+# features capture as well). One head serves both tasks. Only the pairs change between the two runs:
 # `course_datasets(PROFILE, task=task)` builds the pipelines from that task's split. Each run
 # has its own stable folder (`runs/06_other_paired_tasks-<profile>/noise` and `.../blur`),
 # so running the notebook again resumes instead of retraining.
