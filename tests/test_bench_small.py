@@ -122,3 +122,17 @@ def test_bench_heads_seeds_train_once_per_seed_on_one_split_and_print_their_spre
     summary = out.strip().splitlines()[-1]
     assert "test PSNR 32.00 ± 1.00 dB" in summary, summary
     assert "minus input +6.50 ± 1.00 dB" in summary and "minus nl-means +0.00 ± 1.00" in summary
+
+
+def test_bench_heads_offers_every_head_the_generator_builds():
+    """``--output``'s choices are written out (parsing the options imports no Keras); they
+    must stay the heads :func:`lowlight_utils.pix2pix.heads.output_head` builds."""
+    import argparse
+
+    from lowlight_utils.bench.heads import add_arguments
+    from lowlight_utils.pix2pix.heads import OUTPUTS
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    choices = next(a.choices for a in parser._actions if a.dest == "output")
+    assert sorted(choices) == sorted(OUTPUTS)
