@@ -29,7 +29,8 @@ resolution, in training).
 
 ``--compare-plain`` (Pix2Pix): the course's step as ``fit()`` runs it (Keras' train function)
 against the TensorFlow pix2pix tutorial's plain ``tf.function`` step on the same networks,
-alternated, once they are seen to compute the same losses and update from the same start.
+with Keras' stock ``Adam`` as the tutorial has it, alternated, once they are seen to compute
+the same losses and update from the same start.
 """
 
 from __future__ import annotations
@@ -178,8 +179,10 @@ def plain_pix2pix_step(model, jit: bool = False):
 
     A ``tf.function``: generator forward, discriminator on the real and the generated pair,
     ``BinaryCrossentropy(from_logits=True)`` + ``l1_weight`` x L1, two tapes, two
-    ``apply_gradients`` with fresh copies of ``model``'s optimizers (same settings). No
-    metrics, no distribution strategy, no loss scaling.
+    ``apply_gradients`` with fresh Keras ``Adam`` optimizers of ``model``'s settings (the
+    tutorial's; the course's :class:`~lowlight_utils.fused_adam.FusedAdam` makes the same
+    update in one kernel per variable). No metrics, no distribution strategy, no loss
+    scaling.
 
     Parameters
     ----------
@@ -196,9 +199,11 @@ def plain_pix2pix_step(model, jit: bool = False):
     import keras
     import tensorflow as tf
 
+    from lowlight_utils.fused_adam import stock_adam
+
     gen, disc = model.generator, model.discriminator
-    g_opt, d_opt = (keras.optimizers.deserialize(keras.optimizers.serialize(o))
-                    for o in (model.generator_optimizer, model.discriminator_optimizer))
+    g_opt, d_opt = (stock_adam(o) for o in (model.generator_optimizer,
+                                            model.discriminator_optimizer))
     g_opt.build(gen.trainable_variables)
     d_opt.build(disc.trainable_variables)
     bce = keras.losses.BinaryCrossentropy(from_logits=True)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import keras
-
+from ..fused_adam import FusedAdam
 from ..method_spec import Method
 from .model import Pix2Pix
 from .networks import patchgan_discriminator, small_unet, unet_generator
@@ -117,10 +116,9 @@ def build(profile=None, method: str = "pix2pix-bce", steps_per_epoch: int | None
     )
     model = Pix2Pix(generator, discriminator, name="pix2pix")
     model.compile(
-        generator_optimizer=keras.optimizers.Adam(_rate(s, profile, steps_per_epoch),
-                                                  beta_1=s["beta_1"]),
-        discriminator_optimizer=keras.optimizers.Adam(_rate(s, profile, steps_per_epoch),
-                                                      beta_1=s["beta_1"]),
+        generator_optimizer=FusedAdam(_rate(s, profile, steps_per_epoch), beta_1=s["beta_1"]),
+        discriminator_optimizer=FusedAdam(_rate(s, profile, steps_per_epoch),
+                                          beta_1=s["beta_1"]),
         gan_weight=s["gan_weight"],
         l1_weight=s["l1_weight"],
     )

@@ -65,7 +65,8 @@ class Pix2Pix(keras.Model):
         Parameters
         ----------
         generator_optimizer, discriminator_optimizer : keras.optimizers.Optimizer, optional
-            Default: Adam(2e-4, beta_1=0.5) each, as in pix2pix.
+            Default: Adam(2e-4, beta_1=0.5) each, as in pix2pix (the course's
+            :class:`~lowlight_utils.fused_adam.FusedAdam`: the same update in one kernel).
         gan_weight, l1_weight : float
             Generator loss = ``gan_weight * BCE + l1_weight * L1``. Pix2pix: 1 and 100;
             the slides report's ``MAE + 0.01 * GAN``: 0.01 and 1.
@@ -74,11 +75,12 @@ class Pix2Pix(keras.Model):
         ``keras.optimizers.LossScaleOptimizer`` (:func:`lowlight_utils.config.with_loss_scaling`).
         """
         from ..config import with_loss_scaling
+        from ..fused_adam import FusedAdam
 
         self.generator_optimizer = with_loss_scaling(
-            generator_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5), self.dtype_policy)
+            generator_optimizer or FusedAdam(2e-4, beta_1=0.5), self.dtype_policy)
         self.discriminator_optimizer = with_loss_scaling(
-            discriminator_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5), self.dtype_policy)
+            discriminator_optimizer or FusedAdam(2e-4, beta_1=0.5), self.dtype_policy)
         self.gan_weight = float(gan_weight)
         self.l1_weight = float(l1_weight)
         # model.optimizer is the generator's, so callbacks that read it (TensorBoard's step,

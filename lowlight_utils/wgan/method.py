@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keras
 
+from ..fused_adam import FusedAdam
 from ..method_spec import Method
 from ..pix2pix.method import PROFILE_SETTINGS as GENERATOR_SETTINGS
 from ..pix2pix.networks import patchgan_discriminator, unet_generator
@@ -97,8 +98,8 @@ def build(profile=None, variant: str = "report", steps_per_epoch: int | None = N
     clip = {"clipnorm": s["clipnorm"]} if s["clipnorm"] else {}
     betas = {"beta_1": 0.5, "beta_2": s["beta_2"]}
     critic_opt = (keras.optimizers.SGD(c_lr, **clip) if s["critic_optimizer"] == "sgd"
-                  else keras.optimizers.Adam(c_lr, **betas, **clip))
-    model.compile(generator_optimizer=keras.optimizers.Adam(g_lr, **betas, **clip),
+                  else FusedAdam(c_lr, **betas, **clip))
+    model.compile(generator_optimizer=FusedAdam(g_lr, **betas, **clip),
                   critic_optimizer=critic_opt)
     return model
 

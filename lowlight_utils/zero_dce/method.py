@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import keras
-
+from ..fused_adam import FusedAdam
 from ..method_spec import TRAINING_SIZES, Method
 from .model import ZeroDCE, ZeroDCEPlusPlus
 
@@ -89,7 +88,7 @@ def build(profile=None, variant: str = "zero-dce", **overrides) -> ZeroDCE:
         settings.pop(key, None)
     model = METHODS[variant].model_class(**settings)
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=learning_rate, global_clipnorm=clipnorm),
+        optimizer=FusedAdam(learning_rate=learning_rate, global_clipnorm=clipnorm),
         jit_compile=jit_compile,
     )
     return model
