@@ -269,11 +269,23 @@ def tune_task(task: str, val_pairs, crop: int | None = 192) -> dict[str, dict]:
     return {name: tune(name, pairs, crop=crop)[0] for name in TASK_BASELINES[task]}
 
 
-def evaluate_task_baselines(task: str, val_pairs, test_pairs, crop: int | None = 192) -> dict:
+def evaluate_task_baselines(task: str, val_pairs, test_pairs, crop: int | None = 192,
+                            outputs: dict | None = None) -> dict:
     """Tune every baseline of ``task`` on ``val_pairs``; score it on ``test_pairs``.
 
     Test images are restored at native resolution and scored with
     :func:`lowlight_utils.metrics.evaluate_pairs`.
+
+    Parameters
+    ----------
+    task : {"noise", "blur"}
+    val_pairs, test_pairs : sequence
+        As for :func:`tune` (validation tunes, test scores).
+    crop : int or None
+        Passed to :func:`tune`.
+    outputs : dict, optional
+        Filled with name -> the list of restored test images (``"identity"``: the degraded
+        inputs), so that a caller can show or post-process them without restoring again.
 
     Returns
     -------
@@ -289,9 +301,13 @@ def evaluate_task_baselines(task: str, val_pairs, test_pairs, crop: int | None =
     highs = [high for _, high, _ in test]
     names = [n for _, _, n in test]
     out = {"identity": ({}, evaluate_pairs(lows, highs, names=names))}
+    if outputs is not None:
+        outputs["identity"] = lows
     for name, params in tuned.items():
         preds = [restore(name, low, **params) for low in lows]
         out[name] = (params, evaluate_pairs(preds, highs, names=names))
+        if outputs is not None:
+            outputs[name] = preds
     return out
 
 

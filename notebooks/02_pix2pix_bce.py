@@ -188,7 +188,7 @@ plt.show()
 #
 # (± is the standard deviation over the 8 test images; a gap smaller than its spread is no
 # result.) The bench trains through `fit_method`, as the command line does; this notebook's
-# own run of the curve head, in section 7, scores 20.29 dB: building the model and the data
+# own run of the curve head, in section 7, scores 20.10 dB: building the model and the data
 # in another order moves a run this short by a few tenths of a dB, less than the spread.
 #
 # For BCE the three heads are within a few tenths of a dB, far less than the spread: with an
@@ -460,6 +460,7 @@ titles = ["input"]
 for n in variants:
     r = colour_scores["test", n][0].rows[pick]
     titles.append(f"{n}\n{r['psnr']:.2f} dB, CIEDE2000 {r['ciede2000']:.1f}")
+print(test_pairs[pick].stem + ": " + "; ".join(t.replace("\n", ": ") for t in titles[1:]))
 show_grid([row], titles=titles + ["reference"])
 plt.show()
 
@@ -489,19 +490,19 @@ print(f"{len(checked)} of {len(highs)} test images colourful enough to check; la
 
 # %% [markdown]
 # What this run printed (the run of `make notebooks`, quick profile, embedded sample, 2-core
-# CPU, one seed, 2026-12-02; another CPU, thread count or TensorFlow version changes the
+# CPU, one seed, 2026-12-03; another CPU, thread count or TensorFlow version changes the
 # order of the arithmetic and can move the numbers). The ensemble is the same network, so
 # the comparison is paired, image by image. On the **test** split it moved PSNR from
-# 20.29 ± 1.89 to 20.71 ± 2.00 dB and CIEDE2000 from 11.42 ± 2.31 to 10.99 ± 2.01: both in
+# 20.10 ± 2.09 to 20.82 ± 2.10 dB and CIEDE2000 from 11.85 ± 2.68 to 10.89 ± 2.10: both in
 # its favour, both smaller than the spread over images, so no result. On the **validation**
-# split (one scene, a portrait in navy and grey) it changed almost nothing (21.90 to
-# 21.93 dB, CIEDE2000 10.42 to 10.40). On the darkest cat, in the figure above, it gains
-# half a dB (18.83 to 19.35 dB, CIEDE2000 14.9 to 13.8); that is one image.
+# split (one scene, a portrait in navy and grey) it changed almost nothing (21.91 to
+# 21.97 dB, CIEDE2000 10.28 to 10.32). On the darkest cat, in the figure above, it gains
+# 0.87 dB (18.34 to 19.21 dB, CIEDE2000 15.7 to 13.9); that is one image.
 #
-# The colour check passes for both, with room to spare: the largest hue error is 11.1
-# degrees without the ensemble and 7.5 with it, inside the 15-degree tolerance (the cat is
-# off by 8.7-11.1 degrees and the coffee by at most 2.1; the ensemble brings the cat to
-# 1.2-7.5). A plausible reason why the hue holds even without the ensemble, and why the
+# The colour check passes for both, the network alone only just: the largest hue error is
+# 13.9 degrees without the ensemble and 7.1 with it, inside the 15-degree tolerance (the cat
+# is off by 10.4-13.9 degrees and the coffee by at most 3.3; the ensemble brings the cat to
+# 1.0-7.1). A plausible reason why the hue holds even without the ensemble, and why the
 # benchmark above finds the augmentation no longer measurably helpful: the curve head
 # starts exactly at its input and maps each channel by its own curve, with parameters that
 # start at zero, so unless training gives the channels different curves the output keeps
@@ -540,14 +541,14 @@ for name, ev in scores.items():
           + " | ".join(f"{v:.2f}" for v in per_scene) + " |")
 
 # %% [markdown]
-# In this run Pix2Pix scored 20.29 ± 1.89 dB against gamma's 18.83 ± 2.43 dB, the best
-# classical method: 1.46 dB more on the mean, but less than the spread over images, and the
-# scenes disagree: on the cat gamma is better (21.00 against 19.34 dB), on the coffee
-# Pix2Pix by far (21.24 against 16.65 dB). The channel-order ensemble adds 0.42 dB
-# (20.71 ± 2.00, 1.88 dB over gamma), also less than the spread: no result. In colour the
-# difference is a result, if only just: CIEDE2000 11.42 ± 2.31 (10.99 ± 2.01 with the
-# ensemble) against gamma's 14.21 ± 2.64, a gap of 2.79 (3.22 with the ensemble) against
-# spreads of at most 2.64.
+# In this run Pix2Pix scored 20.10 ± 2.09 dB against gamma's 18.83 ± 2.43 dB, the best
+# classical method: 1.27 dB more on the mean, but less than the spread over images, and the
+# scenes disagree: on the cat gamma is better (21.00 against 19.39 dB), on the coffee
+# Pix2Pix by far (20.81 against 16.65 dB). The channel-order ensemble adds 0.72 dB
+# (20.82 ± 2.10, 1.99 dB over gamma), also less than the spread: no result. In colour the
+# ensemble's difference is a result, if only just: CIEDE2000 10.89 ± 2.10 against gamma's
+# 14.21 ± 2.64, a gap of 3.32 against spreads of at most 2.64; the network alone, at
+# 11.85 ± 2.68, is 2.36 better than gamma, less than its spread: no result.
 #
 # Two test images: input, gamma, CLAHE, Pix2Pix (with the ensemble), reference. Compare
 # Pix2Pix with automatic gamma in the table above, not only with identity: gamma is the bar a learned model has to
@@ -630,7 +631,7 @@ show_grid([[lows[0], *(outs[0] for outs, _, _ in ex_runs.values()), highs[0]]],
 plt.show()
 
 # %% [markdown] tags=["solution"]
-# Without L1 the brief run is far worse: 10.39 dB against 18.43 dB with it (this run's
+# Without L1 the brief run is far worse: 9.40 dB against 18.13 dB with it (this run's
 # numbers above), and its output is off in colour (pink and olive on the cat) and covered in
 # a grid pattern. The discriminator only asks for outputs that look like *some* bright
 # photograph beside this input; L1 ties each output pixel to *its* target, which is the
@@ -648,9 +649,9 @@ for name in ("BCE + 100 x L1", "L1 only (gan_weight=0)"):
     print(f"{name:24s} test PSNR {ex_runs[name][1]:6.2f} dB")
 
 # %% [markdown] tags=["solution"]
-# With the GAN term off, the brief run scores about the same as BCE + L1 (18.60 against
-# 18.43 dB in this run: 0.17 dB, far below the spreads over the same test images printed in
-# sections 7 and 8, 1.89 to 2.75 dB for the trained models; this cell prints no spread). In
+# With the GAN term off, the brief run scores about the same as BCE + L1 (18.58 against
+# 18.13 dB in this run: 0.45 dB, far below the spreads over the same test images printed in
+# sections 7 and 8, 2.09 and 2.10 dB for the trained model; this cell prints no spread). In
 # a short run the L1 term does most of the work (its weight is 100) and the adversarial term
 # mostly adds its own noise to the gradient; PSNR is an L2 measure, which an L1 regressor
 # serves directly. What the GAN term buys is sharper texture after longer training, which
@@ -669,7 +670,7 @@ print(f"deterministic (training=False): {psnr(outputs[0], highs[0]):.2f} dB")
 
 # %% [markdown] tags=["solution"]
 # In this run the dropout draws and their mean score slightly lower than the deterministic
-# output (18.03 and 18.04 dB against 18.37 dB), and the mean of eight scores like a single
+# output (18.60 and 18.59 dB against 18.91 dB), and the mean of eight scores like a single
 # draw. Averaging removes what varies between draws, but the error they share (mostly
 # brightness and colour) stays; and a difference of a third of a dB on one image is within
 # noise. Test-time dropout is a source of variety, the pix2pix paper's reason to keep it,
@@ -698,9 +699,9 @@ for name, outs, secs in (("full", outputs, seconds), ("half", ex_half, half_seco
     print(f"{name} resolution: {mean_psnr:.2f} dB, {secs:.2f} s per image")
 
 # %% [markdown] tags=["solution"]
-# At half resolution the score rises by 1.05 dB in this run (21.34 against 20.29 dB), less
-# than the spread over images of the full-resolution score (1.89 dB, section 7): no result,
-# but no sign of a cost either. The network runs 1.7 times faster (0.15 against 0.25 s per
+# At half resolution the score rises by 1.08 dB in this run (21.18 against 20.10 dB), less
+# than the spread over images of the full-resolution score (2.09 dB, section 7): no result,
+# but no sign of a cost either. The network runs 2.8 times faster (0.06 against 0.17 s per
 # image), less than the four times fewer pixels suggest; eight images timed on a shared
 # 2-core CPU are a rough measure. The images are dark and noisy, so downscaling first also
 # averages away noise, and PSNR rewards the smoother result: here that makes up for the

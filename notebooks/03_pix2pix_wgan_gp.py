@@ -358,9 +358,9 @@ plt.show()
 
 # %% [markdown]
 # Read the left panel carefully (its scale is linear near zero and logarithmic beyond). In
-# this run the penalty's epoch mean stays between 0.009 and 0.032, and the Wasserstein
-# estimate stays near zero, its epoch mean below zero every time (from -0.011 to -0.037,
-# -0.028 in the last): on average the critic scores generated pairs slightly higher than
+# this run the penalty's epoch mean stays between 0.009 and 0.031, and the Wasserstein
+# estimate stays near zero, its epoch mean below zero every time (from -0.011 to -0.039,
+# -0.031 in the last): on average the critic scores generated pairs slightly higher than
 # real ones, so it does not yet tell them apart. Its gradients still push the generator
 # (section 4), but not yet towards anything L1 does not already ask for: the two training
 # L1 curves fall
@@ -424,9 +424,9 @@ plt.show()
 # **What to conclude, and what not.** A gap marked "no result" above is smaller than its own
 # spread over the test images, so it is not a finding either way. With generators that start
 # at their input, WGAN-GP is level with BCE after the same 200 generator steps from the same
-# weights: -0.40 ± 1.02 dB, a difference well inside its spread. Level, not better, and not
+# weights: -0.43 ± 0.71 dB, a difference well inside its spread. Level, not better, and not
 # reliably so: on another machine of the same kind (2026-12-03, one thread, under `make
-# test`) this cell printed BCE 20.76 and WGAN-GP 19.62 dB, -1.14 ± 1.06 dB (worse, by a
+# test`, with Keras' own `Adam` before the course's `FusedAdam`) this cell printed BCE 20.76 and WGAN-GP 19.62 dB, -1.14 ± 1.06 dB (worse, by a
 # hair), the WGAN-GP run having dropped to 17.6 dB on validation at epoch 7. Which of the two
 # ends ahead in 200 steps moves with the CPU's arithmetic and with the seed: over three
 # training seeds on that machine (`python -m lowlight_utils.bench heads --method
@@ -435,14 +435,14 @@ plt.show()
 # 20.58, 20.86) and BCE 20.61 ± 0.18 (20.76, 20.41, 20.67): a difference of 0.26 dB, smaller
 # than WGAN-GP's spread over seeds, so level. The checks below assert only that WGAN-GP
 # stays within 1.5 dB of BCE. Neither is above gamma by
-# more than the spread on these 8 test images of 2 scenes (+1.84 ± 3.80 dB for BCE,
-# +1.44 ± 3.53 dB for WGAN-GP). A learned model that does not clearly beat gamma has not
+# more than the spread on these 8 test images of 2 scenes (+2.11 ± 3.96 dB for BCE,
+# +1.68 ± 3.42 dB for WGAN-GP). A learned model that does not clearly beat gamma has not
 # earned its parameters yet. The validation set is one scene, batches are four crops, and the
-# validation PSNR moves from epoch to epoch (by up to 2 dB for BCE, 4 dB for WGAN-GP), so
+# validation PSNR moves from epoch to epoch (by up to 2 dB for BCE, 4.5 dB for WGAN-GP), so
 # the best checkpoint is partly luck. What is not noise: WGAN-GP costs about twice as much
-# per generator step (2.2x here: five critic updates, each with a second backward pass for
+# per generator step (2.1x here: five critic updates, each with a second backward pass for
 # the penalty), and in a short run its critic's Wasserstein estimate stays near zero
-# (-0.028 in the last epoch): the critic does not yet tell generated pairs from real ones,
+# (-0.031 in the last epoch): the critic does not yet tell generated pairs from real ones,
 # so its generator ends where BCE's does. The
 # report's reason to switch, a BCE discriminator that overpowered its generator, belongs to
 # long training on LOL (the full profile). Its best validation PSNR there, 21.4 dB, was
@@ -548,10 +548,9 @@ print(f"n_critic=1: {ex_ms:.0f} ms per generator step;  n_critic=5 (section 5): 
       f"ms;  BCE (section 6): {bce_ms:.0f} ms")
 
 # %% [markdown] tags=["solution"]
-# This run printed 347, 1077 and 484 ms (n_critic = 1, n_critic = 5, BCE), on a 2-core
-# machine shared with another job, which inflates every figure: one critic update per
-# generator step costs no more than a BCE step, and five cost about three times one (2.2
-# times a BCE step), each critic update adding a generator forward pass and the penalty's
+# This run printed 147, 463 and 217 ms (n_critic = 1, n_critic = 5, BCE; `make notebooks`
+# alone on the 2-core machine, 2026-12-03): one critic update per generator step costs no
+# more than a BCE step, and five cost about three times one (3.1x; 2.1 times a BCE step), each critic update adding a generator forward pass and the penalty's
 # second backward pass. Five timed steps on a busy machine are a rough measure, and the
 # figures of sections 5 and 6 include validation while this one does not; the order is what
 # holds. Cheaper is not better here: the WGAN-GP paper takes 5 critic steps so that the

@@ -380,9 +380,10 @@ for label in LEARNED:  # paired_gap: mean ± std of the per-image differences, a
           f"CIEDE2000 {c_.mean:+6.2f} ± {c_.spread:4.2f} ({c_.verdict})")
 
 # %% [markdown]
-# In our run (2026-12-02) every learned model is 0.8-1.5 dB above gamma on the mean, with
-# a spread of 3.4-4.1 dB per gap, and 1.1-2.8 lower in CIEDE2000, with spreads of 3.7-5.2:
-# every gap is smaller than its spread, so none of them is a result.
+# In our run (2026-12-03) every learned model is 0.8-1.7 dB above gamma on the mean, with
+# a spread of 3.4-4.1 dB per gap: every PSNR gap is smaller than its spread, so none of them
+# is a result. In CIEDE2000 they are 1.1-3.5 lower, with spreads of 3.3-5.2; one gap is a
+# result, if only just: WGAN-GP's colour error is 3.54 ± 3.29 below gamma's.
 #
 # What CIEDE2000 adds on the learned models' outputs: each dot is one test image through
 # one method. Methods sit at different heights for the same PSNR when their errors are
@@ -433,9 +434,9 @@ plt.show()
 # **Before ranking the two GANs against each other:** they were not trained on the same
 # budget. Each follows its own report's schedule: in the quick profile notebook 02 trains
 # Pix2Pix BCE for 20 epochs of 20 generator steps, notebook 03 trains WGAN-GP for 10 epochs
-# of 20 (each notebook prints its budget as it trains). In our run the two rows are level
-# (20.29 and 20.27 dB); any gap between them mixes the method with the length of
-# training. Notebook 03 compares them fairly, with the same generator updates, data and
+# of 20 (each notebook prints its budget as it trains). In our run WGAN-GP's row is ahead
+# (20.51 against 20.10 dB), by less than either spread; any gap between them mixes the
+# method with the length of training. Notebook 03 compares them fairly, with the same generator updates, data and
 # initial weights.
 
 # %% [markdown]
@@ -526,9 +527,9 @@ for label in LEARNED:
 
 # %% [markdown]
 # In the quick profile the two columns are close: in our run every learned model scores
-# 0.65-1.12 dB higher on the training images (Pix2Pix BCE 21.41 against 20.29 dB), less
+# 0.63-1.81 dB higher on the training images (Pix2Pix BCE 21.91 against 20.10 dB), less
 # than the spread over the test images, and Zero-DCE, which never sees a reference, shows
-# a gap of the same size (0.65 dB), so part of it is that the scenes differ. A few hundred
+# a gap of 0.63 dB, so part of it is that the scenes differ. A few hundred
 # steps on colour-augmented crops leave these networks no time to memorise five scenes, so
 # here the pitfall costs little. A long run can memorise; the check is one cell, so run it
 # on your own models.
@@ -688,12 +689,14 @@ for i, (a, b) in enumerate(zip(ex_rank_course, ex_rank_default, strict=True), 1)
           f"{'' if a == b else '   <- differs'}")
 
 # %% [markdown] tags=["solution"]
-# Here the two orders differ in one place: CLAHE (0.5412) and Pix2Pix WGAN-GP (0.5378) are
-# second and third by the course's SSIM, and swap with the 7x7 uniform window, which
-# raises WGAN-GP's score (to 0.5575) more than CLAHE's (to 0.5481). Every other row
-# agrees, and the uniform window gives every method but the dark input a slightly higher
-# SSIM. The two variants weight structure at different scales, so methods with close
-# scores can swap. The lesson of section 3 stands: say which SSIM you report, because the
+# In this run the two orders agree row by row, and the uniform window gives every method but
+# the dark input a slightly higher SSIM (Pix2Pix WGAN-GP 0.5665 -> 0.5858, CLAHE 0.5412 ->
+# 0.5481). They need not agree: the two variants weight structure at different scales, so
+# methods with close scores can swap, and in an earlier run of this notebook (2026-12-03,
+# before the course's Adam became one kernel per variable, which moved the GANs' last
+# digits) CLAHE (0.5412) and WGAN-GP (0.5378) were second and third by the course's SSIM
+# and swapped places under the uniform window (0.5481 against 0.5575). Look at the top two
+# here, too: 0.5665 against 0.5662, a difference no table should rank. The lesson of section 3 stands: say which SSIM you report, because the
 # numbers themselves are not comparable across variants.
 
 # %% [markdown] tags=["exercise"]
@@ -710,11 +713,11 @@ for label, g in sorted(ex_gain.items(), key=lambda kv: kv[1]):
 
 # %% [markdown] tags=["solution"]
 # No: resizing raises every score, but unevenly, from a few hundredths of a dB for the
-# dark input and CLAHE to 2.24 dB for Zero-DCE++ here, with Zero-DCE gaining 1.95 dB,
-# gamma 1.67 dB and the two GANs about 1.3 dB. Downscaling averages noise away, so methods
+# dark input and CLAHE to 2.24 dB for Zero-DCE++ here, with Zero-DCE gaining 1.99 dB,
+# gamma 1.67 dB and the two GANs 1.13 dB each. Downscaling averages noise away, so methods
 # that amplify the sensor noise (gamma and the two Zero-DCE models) gain most. Scored at
 # 256x256, the order of the learned models turns over: Zero-DCE++ and Zero-DCE (about 21.9
-# and 21.7 dB) move ahead of the two GANs (about 21.6 dB), a change of ranking made by the
+# and 21.7 dB) move ahead of the two GANs (about 21.6 and 21.2 dB), a change of ranking made by the
 # metric alone. Gaps of a few tenths of a dB are far smaller than the spreads of section 4,
 # so neither order is a result; what the resize changes is which method the table puts
 # first.
@@ -734,9 +737,10 @@ ex_wins = sum(a > b for a, b in zip(*ex_per_image.values(), strict=True))
 print(f"{ex_top[0]} beats {ex_top[1]} on {ex_wins} of {len(ex_per_image[ex_top[0]])} images")
 
 # %% [markdown] tags=["solution"]
-# In this run the top two are Pix2Pix BCE (20.29 dB) and Pix2Pix WGAN-GP (20.27 dB), and
-# BCE beats WGAN-GP on 4 of the 8 test images; the per-image differences run from -0.44 to
-# +0.68 dB, so a 0.02 dB lead in the mean is no result. The 8 images come from only two photographs
+# In this run the top two are Pix2Pix WGAN-GP (20.51 dB) and Pix2Pix BCE (20.10 dB), and
+# WGAN-GP beats BCE on 6 of the 8 test images; the per-image differences run from -0.57 to
+# +1.39 dB (mean +0.41, std 0.69), so the lead is smaller than its spread: no result, and in
+# the previous run of this notebook BCE led by 0.02 dB. The 8 images come from only two photographs
 # (the test scenes), so they are far from independent, and the two models had different
 # training budgets (see the note after the table). Even a consistent win on 8 correlated
 # images would be weaker evidence than it looks; notebook 03's equal-budget comparison and

@@ -240,7 +240,9 @@ from lowlight_utils.restoration_baselines import evaluate_task_baselines
 
 test_pairs = {task: cap_images(s.test) for task, s in splits.items()}  # two in a smoke run
 t0 = time.perf_counter()
-classical = {task: evaluate_task_baselines(task, cap_images(s.val), test_pairs[task])
+restored = {task: {} for task in splits}  # name -> restored test images, kept for later cells
+classical = {task: evaluate_task_baselines(task, cap_images(s.val), test_pairs[task],
+                                           outputs=restored[task])
              for task, s in splits.items()}
 for task, results in classical.items():
     print(task + ":", "; ".join(f"{name} {params}" for name, (params, _) in results.items()
@@ -322,13 +324,13 @@ for task in ("noise", "blur"):
 # %% [markdown]
 # The validation PSNR of both runs, epoch by epoch, with what doing nothing scores on the same
 # validation images (the dashed lines). The residual network starts on "identity" and climbs
-# from there (after the first epoch it is already just above it on both tasks: 26.02 against
+# from there (after the first epoch it is already just above it on both tasks: 26.03 against
 # 25.64 dB on noise, 28.70 against 28.65 on blur, in our run of 2026-12-03); a network that
 # draws its output from scratch (the `tanh` head) starts far below it and must first learn to
 # reproduce its input, and a mild degradation puts that bar high. The blur curve climbs
 # smoothly and is flattening near 33.4 dB; the noise curve climbs in jumps and falls back by
-# up to 3 dB from one epoch to the next (its last epoch, 27.96 dB, is nearly 3 dB below its
-# best, 30.92 at epoch 19): the discriminator and generator are still pulling against each
+# over 3 dB from one epoch to the next (its last epoch, 27.55 dB, is 3.4 dB below its best,
+# 30.99 at epoch 19): the discriminator and generator are still pulling against each
 # other, which is why the course keeps the best checkpoint, not the last.
 
 # %%
@@ -432,14 +434,12 @@ for task in runs:
 # difference from the reference, in levels of 255.
 
 # %%
-from lowlight_utils.restoration_baselines import restore
-
 rows = []
 for task in runs:
     i = len(test_pairs[task]) - 1
     low, high = load_image(test_pairs[task][i].low), load_image(test_pairs[task][i].high)
     name = best_classical[task]
-    classic = restore(name, low, **classical[task][name][0])
+    classic = restored[task][name][i]  # restored in section 4, with the tuned setting
     rows.append([crop(x) for x in (low, classic, gan_outputs[task][i], high)])
     print(f"{task}, {test_pairs[task][i].stem}: PSNR input {psnr(low, high):.2f}, {name} "
           f"{psnr(classic, high):.2f}, pix2pix {psnr(gan_outputs[task][i], high):.2f} dB")
@@ -457,16 +457,16 @@ plt.show()
 # In our run (2026-12-03, `make notebooks`) the crops show two different trade-offs. On the
 # noise task NL-means smooths the coffee flat: the grain is gone, and with it the small dark
 # specks of the crema that the reference has; Pix2Pix keeps the specks but leaves a visible
-# grain: in the crop its RMS difference from the reference is 7.7 levels of 255 against the
+# grain: in the crop its RMS difference from the reference is 8.2 levels of 255 against the
 # input's 15.2 and NL-means' 6.0 (the cell prints them), so about half of the input's error
-# is left. On the blur task Pix2Pix and Richardson-Lucy are hard to tell apart (4.4 and 4.5
+# is left. On the blur task Pix2Pix and Richardson-Lucy are hard to tell apart (4.3 and 4.5
 # levels, the input 5.8); both sharpen the rim and the specks.
 #
 # Read the table and the verdicts above together. Pix2Pix clears the **identity** bar on
-# both tasks, by more than the spread (noise +5.26 ± 1.33 dB, blur +2.65 ± 0.05 dB per image
+# both tasks, by more than the spread (noise +4.99 ± 1.29 dB, blur +2.62 ± 0.04 dB per image
 # in our run), in every metric. Against the **classical** methods, which were handed what
 # the GAN has to learn (the noise is white, the kernel is known exactly) and tuned on
-# validation: on blur it is level with Richardson-Lucy in PSNR (+0.20 ± 0.55 dB, no result)
+# validation: on blur it is level with Richardson-Lucy in PSNR (+0.17 ± 0.54 dB, no result)
 # and better in SSIM, UQI and CIEDE2000; on noise it is within 1 dB of NL-means, behind it
 # by 0.91 ± 0.93 dB (no result in PSNR; NL-means is still better in CIEDE2000, Pix2Pix in
 # UQI). Before the full-resolution head (section 5) the same notebook printed NL-means ahead
@@ -564,6 +564,8 @@ for name, make in variants.items():
 # change with the gain?
 
 # %% tags=["solution"]
+from lowlight_utils.restoration_baselines import restore
+
 name = best_classical["noise"]
 params = classical["noise"][name][0]
 ex_clean = load_image(test_pairs["noise"][0].high)
@@ -640,9 +642,9 @@ for task, other in (("noise", "blur"), ("blur", "noise")):
 
 # %% [markdown] tags=["solution"]
 # In our quick-profile run (2026-12-03) each network is far better on its own task than the
-# other network is: +8.68 ± 1.65 dB on the noise images (the deblurrer, 22.24 dB, makes the
-# noisy input worse: it sharpens the noise), +3.45 ± 0.02 dB on the blur images (the
-# denoiser, 30.21 dB, smooths the blurred input further). One trained GAN is not a general
+# other network is: +8.44 ± 1.48 dB on the noise images (the deblurrer, 22.21 dB, makes the
+# noisy input worse: it sharpens the noise), +3.49 ± 0.01 dB on the blur images (the
+# denoiser, 30.14 dB, smooths the blurred input further). One trained GAN is not a general
 # restorer: a residual network learns *this* degradation's correction, and applied to
 # another it does harm. (With the `tanh` head of an earlier version of the course, the two
 # networks were within 0.5 dB of each other, no result: neither had learned its task yet.)
@@ -660,7 +662,7 @@ from lowlight_utils.baselines import contrast_stretch
 name = best_classical["blur"]
 candidates = {
     "pix2pix": gan_outputs["blur"],
-    name: [restore(name, lo, **classical["blur"][name][0]) for lo in blur_lows],
+    name: restored["blur"][name],  # section 4's outputs of the tuned setting
     "reference": blur_highs,
 }
 ex_stretch = {}
@@ -676,7 +678,7 @@ for label, outs in candidates.items():
 # loses its perfect score: a post-processing step that "looks better" is a difference from
 # the target, and PSNR charges for it in full, while SSIM, whose structure term a linear map
 # of the values leaves unchanged, falls less. In our run (2026-12-03) the stretch lowered
-# both scores of every output: Pix2Pix 33.65 -> 30.18 dB and SSIM 0.917 -> 0.872,
+# both scores of every output: Pix2Pix 33.62 -> 30.15 dB and SSIM 0.916 -> 0.871,
 # Richardson-Lucy 33.45 -> 30.09 dB and 0.897 -> 0.852, the reference itself to 32.75 dB and
 # 0.948. With the earlier `tanh` head, whose outputs had a little less contrast than the
 # references, the same stretch raised Pix2Pix's SSIM while its PSNR fell by more than a dB:

@@ -90,3 +90,18 @@ def test_unknown_names_and_tasks_are_rejected():
         rb.restore("wiener", img[..., 0])
     with pytest.raises(ValueError, match="no pairs"):
         rb.tune("wiener", [])
+
+
+def test_evaluate_task_baselines_can_hand_back_the_images_it_scored():
+    from lowlight_utils.metrics import evaluate_pairs
+
+    clean = [_photo(t, 90, 40) for t in (60, 140)]
+    pairs = [(_degrade("blur", c), c) for c in clean]
+    kept = {}
+    results = rb.evaluate_task_baselines("blur", pairs, pairs, crop=None, outputs=kept)
+    assert list(kept) == list(results)
+    assert all(np.array_equal(a, lo) for a, (lo, _) in zip(kept["identity"], pairs, strict=True))
+    params, ev = results["richardson-lucy"]
+    again = [rb.restore("richardson-lucy", lo, **params) for lo, _ in pairs]
+    assert all(np.array_equal(a, b) for a, b in zip(kept["richardson-lucy"], again, strict=True))
+    assert evaluate_pairs(kept["richardson-lucy"], clean).means == ev.means
