@@ -421,11 +421,11 @@ show_grid(show, titles=["low (x4)"] + [k for k in labels if k != "identity"] + [
 plt.show()
 
 # %% [markdown]
-# What our run's figure shows (2026-12-02; look at yours, the learned rows depend on the
+# What our run's figure shows (2026-12-03; look at yours, the learned rows depend on the
 # run). Gamma lifts everything evenly and leaves the photo faded; histogram equalisation
 # drains the colour. The two GANs are a little more contrasted than the reference, and
 # their cat is brighter than it; their whites (the cup's rim, the cat's pale fur) are
-# cooler than the reference's warm cream, with a pink tint in WGAN-GP's. The two Zero-DCE
+# cooler than the reference's warm cream, and BCE's cat has a pink tint. The two Zero-DCE
 # models are lighter and yellower than the reference, most visibly on the cat.
 # Compare each with the reference before the table: a colour cast costs a viewer more than
 # the dB suggest.
