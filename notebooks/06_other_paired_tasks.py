@@ -271,22 +271,24 @@ print(f"({time.perf_counter() - t0:.0f} s)")
 #
 # Each step, measured with `python -m lowlight_utils.bench heads --task noise --output ...`
 # (test PSNR in dB, 8 images, the same 400 steps; ± is the std over three training seeds,
-# `--seeds 0 1 2`, 2026-12-03; the `tanh` row is one seed, 2026-12-02; the README's heads
-# row has every setting tried):
+# `--seeds 0 1 2`, 2026-12-03, with the course's `FusedAdam`; the `tanh` row is one seed,
+# 2026-12-02; the README's heads row has every setting tried):
 #
 # | head | noise | blur |
 # |---|---:|---:|
 # | the degraded input itself | 25.66 | 31.00 |
 # | `tanh` (the pix2pix paper's: draws the whole image) | 26.16 | 27.09 |
-# | residual, made from half-size features | 30.13 ± 0.16 | 33.47 ± 0.04 |
-# | residual computed at full resolution (`refine`) | 31.00 ± 0.18 | 33.58 ± 0.13 |
+# | residual, made from half-size features | 30.14 ± 0.05 | 33.44 ± 0.09 |
+# | residual computed at full resolution (`refine`) | 30.79 ± 0.47 | 33.61 ± 0.13 |
 # | best classical method (NL-means, Richardson-Lucy) | 31.83 | 33.45 |
 #
 # The `tanh` head ends below its own input on blur; the residual makes the network start at
-# its input; the full-resolution head gains 0.87 dB on noise, where every pixel's error is
-# its own, five times the spread over seeds, and 0.11 dB on blur, less than that spread (no
-# result; a likely reason: a blur spreads each pixel over its neighbours, which half-size
-# features capture as well). One head serves both tasks. Only the pairs change between the two runs:
+# its input; the full-resolution head gains 0.65 dB on noise, where every pixel's error is
+# its own (seed by seed +0.77, +0.16 and +1.01 dB: 0.65 ± 0.44, a result, though seed 1
+# gained little), and 0.17 dB on blur (+0.29, -0.08, +0.31: 0.17 ± 0.22, no result; a
+# likely reason: a blur spreads each pixel over its neighbours, which half-size features
+# capture as well). With Keras' own `Adam` the same seeds had given noise 31.00 ± 0.18
+# against 30.13 ± 0.16: the gain holds, its size moves with the arithmetic. One head serves both tasks. Only the pairs change between the two runs:
 # `course_datasets(PROFILE, task=task)` builds the pipelines from that task's split. Each run
 # has its own stable folder (`runs/06_other_paired_tasks-<profile>/noise` and `.../blur`),
 # so running the notebook again resumes instead of retraining.
