@@ -180,9 +180,8 @@ def plain_pix2pix_step(model, jit: bool = False):
     A ``tf.function``: generator forward, discriminator on the real and the generated pair,
     ``BinaryCrossentropy(from_logits=True)`` + ``l1_weight`` x L1, two tapes, two
     ``apply_gradients`` with fresh Keras ``Adam`` optimizers of ``model``'s settings (the
-    tutorial's; the course's :class:`~lowlight_utils.fused_adam.FusedAdam` makes the same
-    update in one kernel per variable). No metrics, no distribution strategy, no loss
-    scaling.
+    tutorial's; the course's ``FusedAdam`` makes the same update in one kernel per variable).
+    No metrics, no distribution strategy, no loss scaling.
 
     Parameters
     ----------
@@ -202,8 +201,7 @@ def plain_pix2pix_step(model, jit: bool = False):
     from lowlight_utils.fused_adam import stock_adam
 
     gen, disc = model.generator, model.discriminator
-    g_opt, d_opt = (stock_adam(o) for o in (model.generator_optimizer,
-                                            model.discriminator_optimizer))
+    g_opt, d_opt = map(stock_adam, (model.generator_optimizer, model.discriminator_optimizer))
     g_opt.build(gen.trainable_variables)
     d_opt.build(disc.trainable_variables)
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
