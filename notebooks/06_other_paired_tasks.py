@@ -288,7 +288,8 @@ print(f"({time.perf_counter() - t0:.0f} s)")
 # gained little), and 0.17 dB on blur (+0.29, -0.08, +0.31: 0.17 ± 0.22, no result; a
 # likely reason: a blur spreads each pixel over its neighbours, which half-size features
 # capture as well). With Keras' own `Adam` the same seeds had given noise 31.00 ± 0.18
-# against 30.13 ± 0.16: the gain holds, its size moves with the arithmetic. One head serves both tasks. Only the pairs change between the two runs:
+# against 30.13 ± 0.16: the gain holds, its size moves with the arithmetic. One head serves
+# both tasks. Only the pairs change between the two runs:
 # `course_datasets(PROFILE, task=task)` builds the pipelines from that task's split. Each run
 # has its own stable folder (`runs/06_other_paired_tasks-<profile>/noise` and `.../blur`),
 # so running the notebook again resumes instead of retraining.
@@ -705,10 +706,10 @@ for label, outs in candidates.items():
 # classical method or above it (asserted: less than 1 dB behind), and on noise it is about
 # 1 dB behind NL-means on average over training seeds, a single run 0.6-1.6 dB (asserted:
 # less than 2 dB behind). That is the bar this course sets a learned method: one that loses
-# to a tuned library call by more than about a dB has not earned its place. A smoke run (`LOWLIGHT_SMOKE=1`, two
-# training steps, two test images) proves only that the code runs, so there the claims
-# about scores are replaced by what still holds: finite outputs in [0, 1] of the input's
-# shape.
+# to a tuned library call by more than about a dB has not earned its place. A smoke run
+# (`LOWLIGHT_SMOKE=1`, two training steps, two test images) proves only that the code runs,
+# so there the claims about scores are replaced by what still holds: finite outputs in
+# [0, 1] of the input's shape.
 
 # %%
 from lowlight_utils.config import is_smoke
