@@ -300,14 +300,12 @@ def evaluate_task_baselines(task: str, val_pairs, test_pairs, crop: int | None =
     lows = [low for low, _, _ in test]
     highs = [high for _, high, _ in test]
     names = [n for _, _, n in test]
+    kept = {} if outputs is None else outputs
+    kept["identity"] = lows
     out = {"identity": ({}, evaluate_pairs(lows, highs, names=names))}
-    if outputs is not None:
-        outputs["identity"] = lows
     for name, params in tuned.items():
-        preds = [restore(name, low, **params) for low in lows]
+        kept[name] = preds = [restore(name, low, **params) for low in lows]
         out[name] = (params, evaluate_pairs(preds, highs, names=names))
-        if outputs is not None:
-            outputs[name] = preds
     return out
 
 
