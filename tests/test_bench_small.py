@@ -44,6 +44,15 @@ def test_bench_ssim_prints_both_timings_and_a_tiny_difference(capsys):
     assert diff < 1e-4, out
 
 
+def test_bench_metrics_prints_both_comparisons_and_identical_scores(capsys):
+    assert main(["metrics", "--images", "3", "--height", "24", "--width", "20",
+                 "--rounds", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "OpenCV sepFilter2D" in out and "NumPy shifted slices" in out
+    assert float(out.split("largest difference ", 1)[1].split()[0]) < 1e-12, out
+    assert "scores identical" in out
+
+
 def test_bench_threads_alternates_its_settings(monkeypatch, capsys):
     """``bench threads`` runs every setting once per round, in order, and prints each
     setting's rate against the single process's."""

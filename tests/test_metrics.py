@@ -314,6 +314,37 @@ def test_evaluate_pairs_errors_name_the_item():
         evaluate_pairs([small], [small], names=["tiny"])
 
 
+def test_evaluate_pairs_side_by_side_keeps_order_scores_and_first_error():
+    """Scoring images in threads gives the same rows, in input order, as one at a time, and
+    the first bad item in the input order is the one an error names."""
+    pairs = [_pair((12 + 4 * i, 16 + 3 * i, 3), seed=30 + i) for i in range(5)]
+    preds, refs = [p for p, _ in pairs], [r for _, r in pairs]
+    names = [f"img{i}" for i in range(5)]
+    rows = {w: evaluate_pairs(preds, refs, names=names, workers=w).rows for w in (1, 3)}
+    assert rows[1] == rows[3] and [r["name"] for r in rows[3]] == names
+    bad = [np.zeros((16, 16, 3)), np.zeros((16, 12, 3))]
+    with pytest.raises(ValueError, match="'img1'"):
+        evaluate_pairs([preds[0], bad[0], bad[0]], [refs[0], bad[1], bad[1]],
+                       names=names[:3], workers=3)
+
+
+@pytest.mark.parametrize("taps", [np.full(8, 1 / 8), np.arange(1, 12) / 66.0])
+@pytest.mark.parametrize("channels", [1, 3, 5])
+def test_window_filters_match_shifted_numpy_slices(taps, channels):
+    """The OpenCV window filter and running max/min equal their NumPy definitions on the
+    'valid' region, for odd and even windows and any number of channels."""
+    from lowlight_utils.bench.metrics import numpy_valid_filter
+    from lowlight_utils.window_metrics import _valid_filter, _valid_reduce
+
+    x = np.random.default_rng(3).random((2, 23, 19, channels))
+    np.testing.assert_allclose(_valid_filter(x, taps), numpy_valid_filter(x, taps),
+                               rtol=0, atol=1e-14)
+    k = len(taps)
+    windows = np.lib.stride_tricks.sliding_window_view(x, (k, k), axis=(1, 2))
+    np.testing.assert_array_equal(_valid_reduce(x, k, np.maximum), windows.max(axis=(-2, -1)))
+    np.testing.assert_array_equal(_valid_reduce(x, k, np.minimum), windows.min(axis=(-2, -1)))
+
+
 def test_evaluation_csv_and_markdown(tmp_path):
     pred, ref = _pair((16, 16, 3), seed=17)
     ev = evaluate_pairs([pred, ref], [ref, ref], names=["noisy", "exact"])

@@ -1,0 +1,69 @@
+"""Scoring test images: the course's ``evaluate_pairs`` against its one-image-at-a-time form.
+
+``python -m lowlight_utils.bench metrics [--images 8] [--height 400] [--width 600] [--rounds 5]``
+
+Two comparisons, each timed in alternation in one run on the same random pairs:
+
+* the windowed filter under SSIM and UQI: OpenCV's ``sepFilter2D`` (what
+  :mod:`lowlight_utils.window_metrics` uses) against the same separable correlation written
+  as sums of shifted NumPy slices (what it used before), with the largest difference of the
+  two results;
+* :func:`lowlight_utils.metrics.evaluate_pairs` (PSNR, SSIM, UQI, MAE, CIEDE2000) with its
+  images scored side by side, one thread per core, against ``workers=1``, checking that the
+  scores are identical.
+"""
+
+from __future__ import annotations
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--images", type=int, default=8)
+    parser.add_argument("--height", type=int, default=400)
+    parser.add_argument("--width", type=int, default=600)
+    parser.add_argument("--rounds", type=int, default=5)
+
+
+def numpy_valid_filter(x, taps):
+    """Separable 'valid' correlation of (N, H, W, C) by sums of shifted slices (reference)."""
+    k = len(taps)
+    h, w = x.shape[1] - k + 1, x.shape[2] - k + 1
+    rows = sum(t * x[:, i:i + h] for i, t in enumerate(taps))
+    return sum(t * rows[:, :, j:j + w] for j, t in enumerate(taps))
+
+
+def run(args) -> int:
+    import os
+
+    import numpy as np
+
+    from ..metrics import evaluate_pairs
+    from ..window_metrics import _valid_filter, gaussian_taps
+    from .common import alternate
+
+    rng = np.random.default_rng(0)
+    shape = (args.images, args.height, args.width, 3)
+    refs = rng.random(shape)
+    preds = np.clip(refs + 0.1 * rng.standard_normal(shape), 0, 1)
+    taps = gaussian_taps()
+    got, want = _valid_filter(refs, taps), numpy_valid_filter(refs, taps)
+    times = alternate({"opencv": lambda: _valid_filter(refs, taps),
+                       "numpy": lambda: numpy_valid_filter(refs, taps)}, rounds=args.rounds)
+    print(f"11-tap window filter of {args.images} images of {args.height}x{args.width}x3, "
+          f"medians of {args.rounds} alternated rounds:")
+    print(f"  OpenCV sepFilter2D   {1000 * times['opencv']:8.1f} ms")
+    print(f"  NumPy shifted slices {1000 * times['numpy']:8.1f} ms")
+    print(f"  OpenCV is {times['numpy'] / times['opencv']:.1f}x as fast; largest difference "
+          f"{float(np.abs(got - want).max()):.1e}")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    scores = {w: evaluate_pairs(list(preds), list(refs), workers=w).rows for w in (None, 1)}
+    same = scores[None] == scores[1]
+    times = alternate({"side by side": lambda: evaluate_pairs(list(preds), list(refs)),
+                       "one at a time": lambda: evaluate_pairs(list(preds), list(refs),
+                                                               workers=1)},
+                      rounds=args.rounds)
+    print(f"evaluate_pairs of the same {args.images} pairs (PSNR, SSIM, UQI, MAE, CIEDE2000):")
+    print(f"  {min(cores, args.images)} threads   {1000 * times['side by side']:8.1f} ms")
+    print(f"  1 thread    {1000 * times['one at a time']:8.1f} ms")
+    print(f"  side by side is {times['one at a time'] / times['side by side']:.2f}x as fast; "
+          f"scores {'identical' if same else 'DIFFERENT'}")
+    return 0 if same else 1
