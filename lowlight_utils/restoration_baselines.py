@@ -195,6 +195,23 @@ def restore(name: str, image, **params) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- tuning
+def restore_all(jobs) -> list[np.ndarray]:
+    """:func:`restore` of every ``(name, image, params)`` job, side by side on the cores.
+
+    scikit-image, SciPy and OpenCV release the GIL in their loops, so threads share the
+    cores; the results are those of a loop, in the order of ``jobs``.
+    """
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = list(jobs)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if len(jobs) <= 1 or (cores or 1) <= 1:
+        return [restore(name, image, **params) for name, image, params in jobs]
+    with ThreadPoolExecutor(min(len(jobs), cores)) as pool:
+        return list(pool.map(lambda job: restore(job[0], job[1], **job[2]), jobs))
+
+
 def _load_pairs(pairs) -> list[tuple[np.ndarray, np.ndarray, str]]:
     """``(degraded, clean, name)`` from Pairs, or from ``(degraded, clean)`` arrays/paths."""
     from .image_io import load_image
@@ -251,9 +268,10 @@ def tune(name: str, pairs, grid: list[dict] | None = None, crop: int | None = 19
     if not grid:
         raise ValueError(f"empty parameter grid for {name}")
     data = [(_centre(low, crop), _centre(high, crop)) for low, high, _ in _load_pairs(pairs)]
+    outs = iter(restore_all((name, low, params) for params in grid for low, _ in data))
     best, best_score = None, -np.inf
     for params in grid:
-        score = float(np.mean([psnr(restore(name, low, **params), high) for low, high in data]))
+        score = float(np.mean([psnr(next(outs), high) for _, high in data]))
         if score > best_score:
             best, best_score = dict(params), score
     return best, best_score
@@ -266,7 +284,9 @@ def tune_task(task: str, val_pairs, crop: int | None = 192) -> dict[str, dict]:
                          f"{', '.join(TASK_BASELINES)} (low-light: lowlight_utils.baselines)")
     data = _load_pairs(val_pairs)
     pairs = [(low, high) for low, high, _ in data]
-    return {name: tune(name, pairs, crop=crop)[0] for name in TASK_BASELINES[task]}
+    # a baseline with one setting (unsupervised Wiener) has nothing to tune
+    return {name: tune(name, pairs, crop=crop)[0] if len(PARAM_GRIDS[name]) > 1
+            else dict(PARAM_GRIDS[name][0]) for name in TASK_BASELINES[task]}
 
 
 def evaluate_task_baselines(task: str, val_pairs, test_pairs, crop: int | None = 192,
@@ -303,8 +323,10 @@ def evaluate_task_baselines(task: str, val_pairs, test_pairs, crop: int | None =
     kept = {} if outputs is None else outputs
     kept["identity"] = lows
     out = {"identity": ({}, evaluate_pairs(lows, highs, names=names))}
+    restored = iter(restore_all((name, low, params) for name, params in tuned.items()
+                                for low in lows))
     for name, params in tuned.items():
-        kept[name] = preds = [restore(name, low, **params) for low in lows]
+        kept[name] = preds = [next(restored) for _ in lows]
         out[name] = (params, evaluate_pairs(preds, highs, names=names))
     return out
 
@@ -316,6 +338,7 @@ __all__ = [
     "check_name",
     "evaluate_task_baselines",
     "restore",
+    "restore_all",
     "task_of",
     "tune",
     "tune_task",

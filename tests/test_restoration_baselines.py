@@ -105,3 +105,26 @@ def test_evaluate_task_baselines_can_hand_back_the_images_it_scored():
     again = [rb.restore("richardson-lucy", lo, **params) for lo, _ in pairs]
     assert all(np.array_equal(a, b) for a, b in zip(kept["richardson-lucy"], again, strict=True))
     assert evaluate_pairs(kept["richardson-lucy"], clean).means == ev.means
+
+
+def test_restore_all_equals_a_loop_in_order():
+    """The side-by-side restorations are those of one-at-a-time calls, in the jobs' order."""
+    jobs = [(name, _degrade(rb.task_of(name), _photo(40 + 8 * i, 120, 40), seed=i),
+             rb.PARAM_GRIDS[name][-1])
+            for i, name in enumerate(["nl-means", "richardson-lucy", "wavelet",
+                                      "unsupervised-wiener", "opencv-nl-means"])]
+    together = rb.restore_all(jobs)
+    for (name, image, params), out in zip(jobs, together, strict=True):
+        np.testing.assert_array_equal(out, rb.restore(name, image, **params), err_msg=name)
+
+
+def test_tune_task_restores_nothing_for_a_baseline_with_one_setting(monkeypatch):
+    calls = []
+    real = rb.restore
+    monkeypatch.setattr(rb, "restore", lambda name, image, **p: calls.append(name) or
+                        real(name, image, **p))
+    clean = _photo(60, 150, 32)
+    tuned = rb.tune_task("blur", [(_degrade("blur", clean), clean)], crop=None)
+    assert tuned["unsupervised-wiener"] == rb.PARAM_GRIDS["unsupervised-wiener"][0]
+    assert "unsupervised-wiener" not in calls
+    assert calls.count("wiener") == len(rb.PARAM_GRIDS["wiener"])
