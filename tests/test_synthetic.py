@@ -86,6 +86,21 @@ def test_sample_dataset_written_once_and_split_by_scene(tmp_path):
         "motorcycle_left__v0", "motorcycle_right__v0"}
 
 
+def test_sample_variants_share_the_clean_photograph_and_differ_in_the_degraded_one(tmp_path):
+    """Each clean photograph is encoded once and copied to its other variants: every copy
+    holds the source's pixels; the degraded halves are seeded per variant, so they differ."""
+    from lowlight_utils.synthetic import source_path
+
+    root = sample_dataset(tmp_path / "s", variants=2, task="blur")
+    for name in ("coffee", "retina"):
+        source = load_image(source_path(name))
+        for k in (0, 1):
+            np.testing.assert_array_equal(load_image(root / "high" / f"{name}__v{k}.png"),
+                                          np.round(source * 255) / 255)
+        lows = [load_image(root / "low" / f"{name}__v{k}.png") for k in (0, 1)]
+        assert not np.array_equal(*lows)
+
+
 def test_sample_refuses_foreign_folder(tmp_path):
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "mine.txt").write_text("keep me")
