@@ -175,20 +175,12 @@ def evaluate_pairs(
     names = [str(n) for n in names]
     if len(names) != len(refs):
         raise ValueError(f"got {len(names)} names for {len(refs)} image pairs")
-    # Images are scored side by side, one thread per core: NumPy, OpenCV and scikit-image
-    # release the GIL in their loops (``python -m lowlight_utils.bench metrics``). The rows
+    # Images are scored side by side, one thread per core (lowlight_utils.parallel); the rows
     # keep the input order, and a bad item raises as it would in a loop: the first one.
-    items = list(zip(names, preds, refs, strict=True))
-    if workers is None:
-        workers = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                   else os.cpu_count() or 1)
-    workers = min(len(items), int(workers))
-    if workers <= 1:
-        return Evaluation([_score_item(item, data_range) for item in items])
-    from concurrent.futures import ThreadPoolExecutor
+    from .parallel import thread_map
 
-    with ThreadPoolExecutor(workers) as pool:
-        return Evaluation(list(pool.map(lambda item: _score_item(item, data_range), items)))
+    items = list(zip(names, preds, refs, strict=True))
+    return Evaluation(thread_map(lambda item: _score_item(item, data_range), items, workers))
 
 
 def _score_item(item: tuple, data_range: float) -> dict:

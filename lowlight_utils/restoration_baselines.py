@@ -199,17 +199,12 @@ def restore_all(jobs) -> list[np.ndarray]:
     """:func:`restore` of every ``(name, image, params)`` job, side by side on the cores.
 
     scikit-image, SciPy and OpenCV release the GIL in their loops, so threads share the
-    cores; the results are those of a loop, in the order of ``jobs``.
+    cores (:mod:`lowlight_utils.parallel`); the results are those of a loop, in the order of
+    ``jobs``.
     """
-    import os
-    from concurrent.futures import ThreadPoolExecutor
+    from .parallel import thread_map
 
-    jobs = list(jobs)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if len(jobs) <= 1 or (cores or 1) <= 1:
-        return [restore(name, image, **params) for name, image, params in jobs]
-    with ThreadPoolExecutor(min(len(jobs), cores)) as pool:
-        return list(pool.map(lambda job: restore(job[0], job[1], **job[2]), jobs))
+    return thread_map(lambda job: restore(job[0], job[1], **job[2]), jobs)
 
 
 def _load_pairs(pairs) -> list[tuple[np.ndarray, np.ndarray, str]]:

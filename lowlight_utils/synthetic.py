@@ -206,7 +206,7 @@ def _write_sources(tmp: Path, names: list[str], variants: int, seed: int, task: 
     Pillow's PNG encoder release the GIL); each source's files, in :func:`sample_dataset`'s
     order. The clean photograph is encoded once and its bytes copied to the other variants:
     the same files as encoding it each time."""
-    from concurrent.futures import ThreadPoolExecutor
+    from .parallel import thread_map
 
     def write(name: str) -> list[str]:
         i = _SEED_ORDER.index(name)
@@ -225,9 +225,7 @@ def _write_sources(tmp: Path, names: list[str], variants: int, seed: int, task: 
 
     (tmp / "low").mkdir(parents=True, exist_ok=True)
     (tmp / "high").mkdir(parents=True, exist_ok=True)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    with ThreadPoolExecutor(max(1, min(len(names), cores or 1))) as pool:
-        return list(pool.map(write, names))
+    return thread_map(write, names)
 
 
 def _holds_sample(root: Path, params: dict) -> bool:

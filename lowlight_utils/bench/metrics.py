@@ -32,11 +32,10 @@ def numpy_valid_filter(x, taps):
 
 
 def run(args) -> int:
-    import os
-
     import numpy as np
 
     from ..metrics import evaluate_pairs
+    from ..parallel import usable_cores
     from ..window_metrics import _valid_filter, gaussian_taps
     from .common import alternate
 
@@ -54,7 +53,7 @@ def run(args) -> int:
     print(f"  NumPy shifted slices {1000 * times['numpy']:8.1f} ms")
     print(f"  OpenCV is {times['numpy'] / times['opencv']:.1f}x as fast; largest difference "
           f"{float(np.abs(got - want).max()):.1e}")
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = usable_cores()
     scores = {w: evaluate_pairs(list(preds), list(refs), workers=w).rows for w in (None, 1)}
     same = scores[None] == scores[1]
     times = alternate({"side by side": lambda: evaluate_pairs(list(preds), list(refs)),
