@@ -174,9 +174,9 @@ def sample_dataset(root: str | os.PathLike | None = None, variants: int = 4, see
     root.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".sample-", dir=root.parent))
     try:
-        files = []
-        for name, written in zip(sorted(SAMPLE_SOURCES), _write_sources(
-                tmp, sorted(SAMPLE_SOURCES), variants, seed, task), strict=True):
+        files, names = [], sorted(SAMPLE_SOURCES)
+        for name, written in zip(names, _write_sources(tmp, names, variants, seed, task),
+                                 strict=True):
             files += written
             if verbose:
                 print(f"  {name}: {variants} pairs")
@@ -223,9 +223,7 @@ def _write_sources(tmp: Path, names: list[str], variants: int, seed: int, task: 
             files += [f"low/{stem}.png", f"high/{stem}.png"]
         return files
 
-    (tmp / "low").mkdir(parents=True, exist_ok=True)
-    (tmp / "high").mkdir(parents=True, exist_ok=True)
-    return thread_map(write, names)
+    return thread_map(write, names)  # save_image makes the folders
 
 
 def _holds_sample(root: Path, params: dict) -> bool:

@@ -13,7 +13,7 @@ from .pixel_metrics import _as_pair, _check_range, _output
 # Both window operations run in OpenCV (``cv2.sepFilter2D``, ``cv2.dilate``/``cv2.erode``),
 # image by image, then keep the 'valid' region: the positions whose whole window lies
 # inside the image, so the border OpenCV pads with never reaches the result. OpenCV is
-# about 10x faster here than shifted NumPy slices (``python -m lowlight_utils.bench
+# about 9x faster here than shifted NumPy slices (``python -m lowlight_utils.bench
 # metrics``) and filters in float64 like they did.
 def _per_image(x: np.ndarray, k: int, fn: Callable) -> np.ndarray:
     """``fn`` on each (H, W, C) image of (N, H, W, C) ``x``, 'valid' k x k region kept."""

@@ -50,7 +50,7 @@ def test_bench_metrics_prints_both_comparisons_and_identical_scores(capsys):
     out = capsys.readouterr().out
     assert "OpenCV sepFilter2D" in out and "NumPy shifted slices" in out
     assert float(out.split("largest difference ", 1)[1].split()[0]) < 1e-12, out
-    assert "scores identical" in out
+    assert "scores identical" in out and "per round" in out
 
 
 def test_bench_threads_alternates_its_settings(monkeypatch, capsys):

@@ -18,7 +18,8 @@ def timeit(fn, repeats: int = 5, warmup: int = 1) -> float:
     return times[len(times) // 2]
 
 
-def alternate(fns: dict, rounds: int = 5, warmup: int = 1) -> dict[str, float]:
+def alternate(fns: dict, rounds: int = 5, warmup: int = 1,
+              samples: dict | None = None) -> dict[str, float]:
     """Median wall-clock seconds of each of several functions, timed in alternation.
 
     Each round calls every function once, in the order of ``fns`` (A B A B ...), so that
@@ -32,6 +33,9 @@ def alternate(fns: dict, rounds: int = 5, warmup: int = 1) -> dict[str, float]:
         Timed rounds.
     warmup : int
         Untimed rounds before them.
+    samples : dict, optional
+        Filled with name -> the seconds of each timed round, in round order (for ranges
+        and per-round ratios).
 
     Returns
     -------
@@ -47,6 +51,8 @@ def alternate(fns: dict, rounds: int = 5, warmup: int = 1) -> dict[str, float]:
             t0 = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - t0)
+    if samples is not None:
+        samples.update(times)
     return {name: sorted(t)[len(t) // 2] for name, t in times.items()}
 
 

@@ -44,25 +44,40 @@ def run(args) -> int:
     refs = rng.random(shape)
     preds = np.clip(refs + 0.1 * rng.standard_normal(shape), 0, 1)
     taps = gaussian_taps()
+    # the first calls, which check the results, are the warm-up of the timed rounds
     got, want = _valid_filter(refs, taps), numpy_valid_filter(refs, taps)
+    rounds = {}
     times = alternate({"opencv": lambda: _valid_filter(refs, taps),
-                       "numpy": lambda: numpy_valid_filter(refs, taps)}, rounds=args.rounds)
+                       "numpy": lambda: numpy_valid_filter(refs, taps)},
+                      rounds=args.rounds, warmup=0, samples=rounds)
     print(f"11-tap window filter of {args.images} images of {args.height}x{args.width}x3, "
-          f"medians of {args.rounds} alternated rounds:")
-    print(f"  OpenCV sepFilter2D   {1000 * times['opencv']:8.1f} ms")
-    print(f"  NumPy shifted slices {1000 * times['numpy']:8.1f} ms")
-    print(f"  OpenCV is {times['numpy'] / times['opencv']:.1f}x as fast; largest difference "
-          f"{float(np.abs(got - want).max()):.1e}")
-    cores = usable_cores()
+          f"medians (ranges) of {args.rounds} alternated rounds:")
+    print(f"  OpenCV sepFilter2D   {_ms(times, rounds, 'opencv')}")
+    print(f"  NumPy shifted slices {_ms(times, rounds, 'numpy')}")
+    print(f"  OpenCV is {_ratio(times, rounds, 'numpy', 'opencv')} as fast; largest "
+          f"difference {float(np.abs(got - want).max()):.1e}")
     scores = {w: evaluate_pairs(list(preds), list(refs), workers=w).rows for w in (None, 1)}
     same = scores[None] == scores[1]
     times = alternate({"side by side": lambda: evaluate_pairs(list(preds), list(refs)),
                        "one at a time": lambda: evaluate_pairs(list(preds), list(refs),
                                                                workers=1)},
-                      rounds=args.rounds)
+                      rounds=args.rounds, warmup=0, samples=rounds)
     print(f"evaluate_pairs of the same {args.images} pairs (PSNR, SSIM, UQI, MAE, CIEDE2000):")
-    print(f"  {min(cores, args.images)} threads   {1000 * times['side by side']:8.1f} ms")
-    print(f"  1 thread    {1000 * times['one at a time']:8.1f} ms")
-    print(f"  side by side is {times['one at a time'] / times['side by side']:.2f}x as fast; "
-          f"scores {'identical' if same else 'DIFFERENT'}")
+    print(f"  {min(usable_cores(), args.images)} threads  {_ms(times, rounds, 'side by side')}")
+    print(f"  1 thread   {_ms(times, rounds, 'one at a time')}")
+    print(f"  side by side is {_ratio(times, rounds, 'one at a time', 'side by side')} as "
+          f"fast; scores {'identical' if same else 'DIFFERENT'}")
     return 0 if same else 1
+
+
+def _ms(medians: dict, rounds: dict, name: str) -> str:
+    """``median ms (min-max)`` of one timed function."""
+    return (f"{1000 * medians[name]:8.1f} ms ({1000 * min(rounds[name]):.1f}-"
+            f"{1000 * max(rounds[name]):.1f})")
+
+
+def _ratio(medians: dict, rounds: dict, slow: str, fast: str) -> str:
+    """The ratio of the medians, and the range of the per-round ratios."""
+    per_round = [a / b for a, b in zip(rounds[slow], rounds[fast], strict=True)]
+    return (f"{medians[slow] / medians[fast]:.2f}x (per round {min(per_round):.2f}-"
+            f"{max(per_round):.2f}x)")
