@@ -95,6 +95,10 @@ PRESETS: dict[str, Preset] = {
                 "keeps the report's gradient penalty on the SUM of the critic's patch scores "
                 "(variant report-exact); the course's default penalises the mean that the "
                 "losses use (see notebook 03)",
+                "keeps the report's SGD critic with batch norm, clipnorm 1 and decay x0.7; "
+                "the course's default (variant paper) is Gulrajani et al.'s: no batch norm "
+                "in the critic, Adam(beta_1 0, beta_2 0.9) for both networks at one rate, "
+                "no clipping, because the report's critic barely learns (notebook 03)",
                 "augments on the fly every epoch instead of a fixed x4 copy of the data",
                 "the critic's learning rate decays every 6 epochs of its own steps; the "
                 "report's code counted generator steps, which decays it every 1.2 epochs "

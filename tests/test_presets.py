@@ -34,6 +34,23 @@ def test_report_details_carried_over():
     assert get_preset("slides-small-unet").build["gan_weight"] == 0.01
 
 
+def test_wgan_gp_report_preset_keeps_the_reports_critic_and_optimisers():
+    """The course's default WGAN-GP is the paper's; the preset keeps the report's choices."""
+    import keras
+
+    preset = get_preset("wgan-gp-report")
+    model = get_builder(preset.method)("quick", base_filters=4, depth=3, critic_filters=4,
+                                       **preset.build)
+    assert isinstance(model.critic_optimizer, keras.optimizers.SGD)
+    assert model.critic_optimizer.clipnorm == model.generator_optimizer.clipnorm == 1.0
+    assert model.generator_optimizer.beta_1 == 0.5 and model.gp_reduce == "sum"
+    assert any(isinstance(layer, keras.layers.BatchNormalization)
+               for layer in model.critic.layers)
+    assert any("Gulrajani" in d for d in preset.departures)
+    default = get_builder(preset.method)("quick", base_filters=4, depth=3, critic_filters=4)
+    assert isinstance(default.critic_optimizer, keras.optimizers.Adam)
+
+
 def test_unknown_preset_and_listing():
     with pytest.raises(ValueError, match="wgan-gp-report"):
         get_preset("nope")

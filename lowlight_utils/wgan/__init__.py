@@ -8,33 +8,55 @@ two distributions, provided the critic is 1-Lipschitz. The gradient penalty (Gul
 2017) asks for that softly: the critic's gradient norm should be 1 on points between real and
 fake samples.
 
-Losses, as in the report:
+Losses:
 
 * critic: ``mean(fake) - mean(real) + lambda_gp * GP`` (lambda_gp = 10);
-* generator: ``-mean(fake) + 100 * L1``.
+* generator: ``-mean(fake) + 100 * L1`` (the L1 term is the low-light report's).
 
 The critic is updated ``n_critic`` times per generator update, **each time on a fresh real
 batch**: a training step receives ``n_critic`` batches stacked along the batch axis
 (``model.batches_per_step``) and splits them.
 
+The default (``variant="paper"``) is the paper's Algorithm 1 and section 4: a critic without
+batch normalization, Adam(beta_1 0, beta_2 0.9) for critic and generator at the same learning
+rate, no gradient clipping, n_critic 5, lambda 10. The report's configuration (an SGD critic
+with batch norm, clipnorm 1, decay x0.7 every 6 epochs) is ``variant="report"`` and the
+``wgan-gp-report`` preset.
+
 One module per idea: :mod:`.losses` (gradient penalty, gradient norms, colour loss),
-:mod:`.model` (the ``keras.Model`` and its ``train_step``) and :mod:`.method` (profile
-settings, variants, the builder and ``METHODS`` for training); everything is importable
-from here.
+:mod:`.networks` (the critic and its normalisations), :mod:`.model` (the ``keras.Model`` and
+its ``train_step``), :mod:`.monitor` (the per-step log of the Wasserstein estimate) and
+:mod:`.method` (profile settings, variants, the builder and ``METHODS`` for training);
+everything is importable from here.
+
+References
+----------
+Gulrajani, Ahmed, Arjovsky, Dumoulin and Courville, "Improved Training of Wasserstein GANs",
+NeurIPS 2017; official code github.com/igul222/improved_wgan_training.
 """
 
 from .losses import color_loss, gaussian_blur, gradient_norms, gradient_penalty
-from .method import METHODS, PROFILE_SETTINGS, VARIANTS, build
+from .method import METHODS, PAPER, PROFILE_SETTINGS, REPORT, VARIANTS, build, variant_settings
 from .model import WGANGP
+from .monitor import STEP_KEYS, StepLog, read_step_log
+from .networks import CRITIC_NORMS, critic
 
 __all__ = [
+    "CRITIC_NORMS",
     "METHODS",
+    "PAPER",
     "PROFILE_SETTINGS",
+    "REPORT",
+    "STEP_KEYS",
+    "StepLog",
     "VARIANTS",
     "WGANGP",
     "build",
+    "critic",
     "color_loss",
     "gaussian_blur",
     "gradient_norms",
     "gradient_penalty",
+    "read_step_log",
+    "variant_settings",
 ]

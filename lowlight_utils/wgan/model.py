@@ -72,15 +72,16 @@ class WGANGP(keras.Model):
         return self.generator(inputs, training=training)
 
     def compile(self, generator_optimizer=None, critic_optimizer=None, **kwargs):
-        """Set the two optimisers (default: the report's Adam(1.2e-4, 0.5) and SGD(1e-4)),
-        each wrapped in a ``LossScaleOptimizer`` under mixed float16."""
+        """Set the two optimisers, each wrapped in a ``LossScaleOptimizer`` under mixed
+        float16. Default: the paper's Adam(1e-4, beta_1=0, beta_2=0.9) for each (Gulrajani et
+        al., 2017, Algorithm 1); :func:`lowlight_utils.wgan.build` passes a profile's."""
         from ..config import with_loss_scaling
         from ..fused_adam import FusedAdam
 
         self.generator_optimizer = with_loss_scaling(generator_optimizer or FusedAdam(
-            1.2e-4, beta_1=0.5, clipnorm=1.0), self.dtype_policy)
+            1e-4, beta_1=0.0, beta_2=0.9), self.dtype_policy)
         self.critic_optimizer = with_loss_scaling(
-            critic_optimizer or keras.optimizers.SGD(1e-4, clipnorm=1.0), self.dtype_policy)
+            critic_optimizer or FusedAdam(1e-4, beta_1=0.0, beta_2=0.9), self.dtype_policy)
         super().compile(optimizer=self.generator_optimizer, **kwargs)
         self.generator_optimizer.build(self.generator.trainable_variables)
         self.critic_optimizer.build(self.critic.trainable_variables)
