@@ -193,3 +193,44 @@ def test_bench_counts_convolution_flops_from_shapes():
     model = tiny_pix2pix()
     g, d = forward_macs(model.generator, 32), forward_macs(model.discriminator, 32)
     assert train_step_flops(model, 32, 2)[0] == 2 * 2 * (3 * g + 7 * d)
+
+
+def test_default_loss_is_the_tensorflow_tutorials_on_images_in_minus_one_one():
+    """lambda in the paper's units: the course's L1 on [0, 1] with ``l1_weight`` 200 is the
+    tutorial's ``gan + LAMBDA * mean|target - gen_output|`` on [-1, 1] with LAMBDA = 100."""
+    from lowlight_utils.pix2pix import L1_WEIGHT, PROFILE_SETTINGS
+
+    model = tiny_pix2pix()  # compile's defaults
+    assert model.l1_weight == L1_WEIGHT == 200.0 and model.gan_weight == 1.0
+    assert {s["l1_weight"] for s in PROFILE_SETTINGS.values()} == {L1_WEIGHT}
+    rng = np.random.default_rng(0)
+    fake_logits = tf.constant(rng.normal(size=(4, 6, 6, 1)), tf.float32)
+    fake = tf.constant(rng.random((4, 16, 16, 3)), tf.float32)
+    target = tf.constant(rng.random((4, 16, 16, 3)), tf.float32)
+
+    # the tutorial's generator_loss, on its images in [-1, 1]
+    LAMBDA = 100
+    loss_object = keras.losses.BinaryCrossentropy(from_logits=True)
+    gen_output, tutorial_target = fake * 2 - 1, target * 2 - 1
+    gan_loss = loss_object(tf.ones_like(fake_logits), fake_logits)
+    l1_loss = tf.reduce_mean(tf.abs(tutorial_target - gen_output))
+    tutorial_total = gan_loss + LAMBDA * l1_loss
+
+    total, gan, l1 = model.generator_loss(fake_logits, fake, target)
+    assert float(total) == pytest.approx(float(tutorial_total), rel=1e-5)
+    assert float(gan) == pytest.approx(float(gan_loss), rel=1e-5)
+    assert float(l1) == pytest.approx(float(l1_loss) / 2, rel=1e-5)  # logged on [0, 1]
+    # the course's old default (100 on [0, 1]) was the paper's lambda = 50
+    half = tiny_pix2pix(l1_weight=100.0).generator_loss(fake_logits, fake, target)[0]
+    assert float(half) == pytest.approx(float(gan_loss + 50 * l1_loss), rel=1e-5)
+    assert abs(float(half) - float(tutorial_total)) > 1.0
+
+
+def test_builders_use_the_papers_lambda_and_presets_keep_their_reports_weight():
+    from lowlight_utils.presets import PRESETS
+
+    assert pix2pix.build("quick", base_filters=4, depth=3, disc_filters=4).l1_weight == 200.0
+    kept = {p.name: p.build["l1_weight"] for p in PRESETS.values()
+            if p.method == "pix2pix-bce" and "l1_weight" in p.build}
+    # the presets state their weights (on [0, 1] images), so the new default leaves them
+    assert kept == {"bce-sidd-report": 100.0, "slides-small-unet": 1.0, "dped-deblur": 100.0}

@@ -15,10 +15,11 @@ builder and ``METHODS`` for training); everything is importable from here.
 """
 
 from .method import METHODS, PROFILE_SETTINGS, build
-from .model import Pix2Pix, generator_test_step, record_train_step
+from .model import L1_WEIGHT, Pix2Pix, generator_test_step, record_train_step
 from .networks import patchgan_discriminator, receptive_field, small_unet, unet_generator
 
 __all__ = [
+    "L1_WEIGHT",
     "METHODS",
     "PROFILE_SETTINGS",
     "Pix2Pix",

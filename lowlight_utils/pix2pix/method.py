@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..fused_adam import FusedAdam
 from ..method_spec import Method
-from .model import Pix2Pix
+from .model import L1_WEIGHT, Pix2Pix
 from .networks import patchgan_discriminator, small_unet, unet_generator
 
 #: Method-specific settings per profile. ``quick`` trains in a couple of minutes on a laptop
@@ -19,6 +19,8 @@ from .networks import patchgan_discriminator, small_unet, unet_generator
 #: ``lr_hold`` 1 keeps the rate constant: pix2pix's hold-then-linear decay (0.5) did not help
 #: in this budget (README, "Benchmarks"). ``full`` is the report's network (54,429,315
 #: parameters, its ``tanh`` head), the pix2pix 70x70 PatchGAN and pix2pix's optimiser settings.
+#: Both weigh the L1 term as pix2pix does (lambda = 100 on [-1, 1], which is ``l1_weight``
+#: 200 on the course's [0, 1] images: :data:`lowlight_utils.pix2pix.model.L1_WEIGHT`).
 PROFILE_SETTINGS = {
     "quick": {
         "base_filters": 32,
@@ -30,7 +32,7 @@ PROFILE_SETTINGS = {
         "learning_rate": 1e-3,
         "beta_1": 0.5,
         "gan_weight": 1.0,
-        "l1_weight": 100.0,
+        "l1_weight": L1_WEIGHT,
         "epochs": 20,
         "output": "curve",
         "lr_hold": 1.0,
@@ -45,7 +47,7 @@ PROFILE_SETTINGS = {
         "learning_rate": 2e-4,
         "beta_1": 0.5,
         "gan_weight": 1.0,
-        "l1_weight": 100.0,
+        "l1_weight": L1_WEIGHT,
         "epochs": 100,
         "output": "direct",
         "lr_hold": 1.0,
@@ -86,7 +88,8 @@ def build(profile=None, method: str = "pix2pix-bce", steps_per_epoch: int | None
         Any key of :data:`PROFILE_SETTINGS` (``base_filters``, ``depth``, ``bn_momentum``,
         ``norm``,
         ``disc_variant``, ``disc_filters``, ``learning_rate``, ``beta_1``, ``gan_weight``,
-        ``l1_weight``, ``output``: the generator's head, ``lr_hold``), or
+        ``l1_weight`` (on images in [0, 1]: twice the paper's lambda, default 200),
+        ``output``: the generator's head, ``lr_hold``), or
         ``generator="small"`` for the slides report's small U-Net. (``epochs`` is the default
         training length, read by :func:`lowlight_utils.training.fit_method`; the model reads
         it only for the learning-rate schedule.)

@@ -12,6 +12,15 @@ import tensorflow as tf
 from ..window_metrics import ssim_tf
 from .networks import _stride_of
 
+#: The weight of the L1 term, in the course's units. pix2pix's lambda (Isola et al. 2017,
+#: eq. 4: 100) and the TensorFlow tutorial's ``LAMBDA = 100`` weigh an L1 computed on images
+#: in [-1, 1]. The course computes L1 on images in [0, 1] (images are in [0, 1] outside the
+#: networks), where every difference is half as large, so the paper's lambda = 100 is
+#: ``l1_weight = 200`` here; ``l1_weight = 100`` would be the paper's lambda = 50.
+L1_WEIGHT = 200.0
+#: ``l1_weight`` per unit of the paper's lambda: L1 on [0, 1] is half L1 on [-1, 1].
+PAPER_LAMBDA_SCALE = 2.0
+
 
 @keras.saving.register_keras_serializable(package="lowlight_utils")
 class Pix2Pix(keras.Model):
@@ -42,7 +51,7 @@ class Pix2Pix(keras.Model):
         self.discriminator = discriminator
         self.size_multiple = _stride_of(generator)
         self.gan_weight = 1.0
-        self.l1_weight = 100.0
+        self.l1_weight = L1_WEIGHT
         self.generator_optimizer = None
         self.discriminator_optimizer = None
         names = ["d_loss", "g_loss", "g_gan", "g_l1", "psnr", "ssim"]
@@ -57,7 +66,7 @@ class Pix2Pix(keras.Model):
         generator_optimizer=None,
         discriminator_optimizer=None,
         gan_weight: float = 1.0,
-        l1_weight: float = 100.0,
+        l1_weight: float = L1_WEIGHT,
         **kwargs,
     ):
         """Set the optimizers and loss weights.
@@ -68,8 +77,12 @@ class Pix2Pix(keras.Model):
             Default: Adam(2e-4, beta_1=0.5) each, as in pix2pix (the course's
             :class:`~lowlight_utils.fused_adam.FusedAdam`: the same update in one kernel).
         gan_weight, l1_weight : float
-            Generator loss = ``gan_weight * BCE + l1_weight * L1``. Pix2pix: 1 and 100;
-            the slides report's ``MAE + 0.01 * GAN``: 0.01 and 1.
+            Generator loss = ``gan_weight * BCE + l1_weight * L1``, with L1 the mean absolute
+            difference of images in **[0, 1]**. ``l1_weight`` is therefore twice the paper's
+            lambda, which weighs an L1 on [-1, 1]: the default 1 and 200
+            (:data:`L1_WEIGHT`) are pix2pix's 1 and lambda = 100 (Isola et al. 2017, eq. 4;
+            the TensorFlow tutorial's ``LAMBDA``); the slides report's ``MAE + 0.01 * GAN``
+            (MAE on [0, 1]) is 0.01 and 1.
 
         Under a mixed-float16 policy both optimizers are wrapped in a
         ``keras.optimizers.LossScaleOptimizer`` (:func:`lowlight_utils.config.with_loss_scaling`).
@@ -105,7 +118,18 @@ class Pix2Pix(keras.Model):
         return self._bce(real_logits, 1.0) + self._bce(fake_logits, 0.0)
 
     def generator_loss(self, fake_logits, fake, target):
-        """Returns ``(total, gan, l1)``: the generator wants its patches called real."""
+        """Returns ``(total, gan, l1)``: the generator wants its patches called real.
+
+        ``l1`` is the mean absolute difference of ``fake`` and ``target`` in [0, 1] (what the
+        training log calls ``g_l1``, in the units of the validation's ``val_g_l1``); with
+        the default :data:`L1_WEIGHT` the total equals the TensorFlow tutorial's
+        ``gan + LAMBDA * mean|target - fake|`` on images in [-1, 1] with ``LAMBDA = 100``.
+
+        References
+        ----------
+        Isola, Zhu, Zhou, Efros, "Image-to-Image Translation with Conditional Adversarial
+        Networks", CVPR 2017, eq. 4. TensorFlow tutorial "pix2pix", ``generator_loss``.
+        """
         gan = self._bce(fake_logits, 1.0)
         l1 = tf.reduce_mean(tf.abs(target - fake))
         return self.gan_weight * gan + self.l1_weight * l1, gan, l1
