@@ -35,7 +35,7 @@ def ycrcb_to_rgb(image: np.ndarray) -> np.ndarray:
     return np.clip(x @ _FROM.T, 0.0, 1.0).astype(np.float32)
 
 
-def ciede2000(pred, ref) -> float:
+def ciede2000(pred, ref, data_range: float = 1.0) -> float:
     """Mean CIEDE2000 colour difference between two sRGB images (D65), over pixels.
 
     PSNR treats a wrong colour and a wrong brightness alike; CIEDE2000 measures how
@@ -44,10 +44,17 @@ def ciede2000(pred, ref) -> float:
     CIELAB with :func:`skimage.color.rgb2lab` and compared with
     :func:`skimage.color.deltaE_ciede2000`.
 
+    Nothing is clipped: the values follow the metrics' rule
+    (:func:`lowlight_utils.pixel_metrics.as_float_image`), so floats outside
+    ``[0, data_range]`` raise (0-255 floats scored as [0, 1] images would all be clipped
+    to white) and ``uint8`` images are scaled by 255 as scikit-image does.
+
     Parameters
     ----------
-    pred, ref : array_like, (H, W, 3), float in [0, 1]
-        sRGB images of the same shape (values outside [0, 1] are clipped).
+    pred, ref : array_like, (H, W, 3)
+        sRGB images of the same shape: floats in ``[0, data_range]`` or unsigned integers.
+    data_range : float, default 1.0
+        The value of white; the images are divided by it before the conversion.
 
     Returns
     -------
@@ -57,7 +64,8 @@ def ciede2000(pred, ref) -> float:
     Raises
     ------
     ValueError
-        If the shapes differ or the images are not RGB.
+        If the shapes differ, the images are not RGB, or their values break the rule above
+        (the message names the range found).
 
     Examples
     --------
@@ -66,15 +74,21 @@ def ciede2000(pred, ref) -> float:
     0.0
     >>> round(ciede2000(grey * [1.0, 0.9, 0.9], grey), 1)  # a slight red cast
     7.6
+    >>> round(ciede2000(255 * grey * [1.0, 0.9, 0.9], 255 * grey, data_range=255), 1)
+    7.6
     """
     from skimage.color import deltaE_ciede2000, rgb2lab
 
-    p = np.clip(np.asarray(pred, dtype=np.float64), 0.0, 1.0)
-    r = np.clip(np.asarray(ref, dtype=np.float64), 0.0, 1.0)
-    if p.shape != r.shape:
-        raise ValueError(f"shapes differ: {p.shape} vs {r.shape}")
-    if p.ndim != 3 or p.shape[-1] != 3:
-        raise ValueError(f"CIEDE2000 needs (H, W, 3) RGB images, got shape {p.shape}")
+    from .pixel_metrics import as_float_image
+
+    p_shape, r_shape = np.shape(pred), np.shape(ref)
+    if p_shape != r_shape:
+        raise ValueError(f"shapes differ: {p_shape} vs {r_shape}")
+    if len(p_shape) != 3 or p_shape[-1] != 3:
+        raise ValueError(f"CIEDE2000 needs (H, W, 3) RGB images, got shape {p_shape}")
+    # in the units of data_range (also for integers), hence divided by it
+    p = as_float_image(pred, data_range, name="pred") / float(data_range)
+    r = as_float_image(ref, data_range, name="ref") / float(data_range)
     return float(deltaE_ciede2000(rgb2lab(p), rgb2lab(r)).mean())
 
 

@@ -97,7 +97,8 @@ def ssim(
     pred, ref : array_like
         Same shapes as for :func:`psnr`; at least 11x11 pixels.
     data_range : float, default 1.0
-        Distance between the smallest and largest possible value.
+        Distance between the smallest and largest possible value; the values must lie in
+        ``[0, data_range]`` (see :mod:`lowlight_utils.pixel_metrics`).
     sigma, truncate : float
         Gaussian window; the defaults give the standard 11x11 window.
     k1, k2 : float
@@ -124,7 +125,7 @@ def ssim(
     >>> smap.shape, value < 1
     ((22, 22, 3), True)
     """
-    p, r, batched = _as_pair(pred, ref)
+    p, r, batched = _as_pair(pred, ref, data_range)
     taps = gaussian_taps(sigma, truncate)
     _check_window(p.shape, len(taps), "ssim")
     c1 = (k1 * _check_range(data_range)) ** 2
@@ -188,7 +189,7 @@ def ssim_tf(pred, ref, max_val: float = 1.0):
 
 
 # ----------------------------------------------------------------------------- UQI
-def uqi(pred, ref, window: int = 8, *, return_map: bool = False):
+def uqi(pred, ref, window: int = 8, *, data_range: float = 1.0, return_map: bool = False):
     """Universal image quality index Q of Wang & Bovik (2002).
 
     On every ``window x window`` block (stride 1, blocks fully inside the image)::
@@ -197,22 +198,35 @@ def uqi(pred, ref, window: int = 8, *, return_map: bool = False):
 
     with population (co)variances; Q is averaged over blocks, per channel, then over
     channels. It combines loss of correlation, luminance distortion and contrast
-    distortion; it lies in [-1, 1] and is 1 only for identical blocks. Flat blocks follow
-    Wang's reference code ``img_qi.m``: where both blocks are flat (zero variances), Q is
-    ``2 mean(x) mean(y) / (mean(x)**2 + mean(y)**2)`` (1 when the means are also zero);
-    where only one block is flat, the covariance is zero and so is Q. Flatness is tested
-    exactly (block maximum == block minimum), so round-off cannot turn a flat block into
-    noise.
+    distortion; it lies in [-1, 1] and is 1 only for identical blocks.
 
-    Not the same quantity as the ``uqi`` of the *sewar* package.
+    **Flat blocks.** Q is 0/0 on a block without variance; the rules are those of Wang's
+    reference code ``img_qi.m`` (which *sewar*'s ``uqi`` copies): where both blocks are flat, Q is
+    ``2 mean(x) mean(y) / (mean(x)**2 + mean(y)**2)`` (1 when the means are also zero);
+    where only one block is flat, the covariance is zero and so is Q. Those rules test for
+    exact zeros; here differences of at most half an 8-bit level (``data_range / 510``) are
+    not told apart: a block whose values span at most that is flat, and a flat block whose
+    mean is at most that is black. No image saved with 8 bits can tell such blocks from
+    constant (or black) ones, and round-off or faint float noise (a reference plus 1e-6
+    noise) no longer turns Q from 1 to 0 on every flat area of the reference. On images
+    whose values are 8-bit levels (everything :func:`lowlight_utils.metrics.evaluate_pairs`
+    scores) a block spans either 0 or at least one level, and a flat block's mean is its
+    level, 0 or at least one level up, so Q there is exactly ``img_qi.m``'s.
+
+    Not the same quantity as the ``uqi`` of the *sewar* package, which puts box *means*
+    where ``img_qi.m`` has box sums (``N * mean(xy) - mean(x) mean(y)``) and averages a
+    cropped map, so numbers from it are not comparable.
 
     Parameters
     ----------
     pred, ref : array_like
         Same shapes as for :func:`psnr`; at least ``window`` pixels each way. Q does not
-        depend on the data range.
+        otherwise depend on the data range.
     window : int, default 8
         Block size (8 in the paper).
+    data_range : float, default 1.0
+        Distance between the smallest and largest possible value: the values must lie in
+        ``[0, data_range]``, and it sets the flatness threshold.
     return_map : bool, default False
         Also return the Q map, shape (H - window + 1, W - window + 1, C) (batch: leading N).
 
@@ -220,6 +234,11 @@ def uqi(pred, ref, window: int = 8, *, return_map: bool = False):
     -------
     float or numpy.ndarray
         Mean Q (one per image for a batch).
+
+    References
+    ----------
+    Z. Wang and A. C. Bovik, "A universal image quality index", IEEE Signal Processing
+    Letters 9(3), 2002; ``img_qi.m``, https://ece.uwaterloo.ca/~z70wang/research/quality_index/
 
     Examples
     --------
@@ -230,25 +249,33 @@ def uqi(pred, ref, window: int = 8, *, return_map: bool = False):
     1.0
     >>> uqi(1.0 - ref, ref) < 0
     True
+    >>> flat = np.full((16, 16, 3), 0.5)
+    >>> round(uqi(flat + 1e-6 * rng.standard_normal(flat.shape), flat), 6)
+    1.0
     """
-    p, r, batched = _as_pair(pred, ref)
+    p, r, batched = _as_pair(pred, ref, data_range)
     window = int(window)
     if window < 2:
         raise ValueError(f"uqi window must be at least 2, got {window}")
     _check_window(p.shape, window, "uqi")
-    qmap = _uqi_map(p, r, window)
+    qmap = _uqi_map(p, r, window, _check_range(data_range) / 510.0)
     out = _output(qmap.mean(axis=(1, 2, 3)), batched)
     if return_map:
         return out, (qmap if batched else qmap[0])
     return out
 
 
-def _uqi_map(p: np.ndarray, r: np.ndarray, window: int) -> np.ndarray:
-    """Q on every block of (N, H, W, C) inputs, with the flat-block rules of img_qi.m."""
+def _uqi_map(p: np.ndarray, r: np.ndarray, window: int, flat_span: float) -> np.ndarray:
+    """Q on every block of (N, H, W, C) inputs, with the flat-block rules of img_qi.m.
+
+    A block is flat when its maximum minus its minimum is at most ``flat_span``, and a flat
+    block is black when its mean is at most ``flat_span``.
+    """
     taps = np.full(window, 1.0 / window)
     mu_p, mu_r = _valid_filter(p, taps), _valid_filter(r, taps)
-    flat_p = _valid_reduce(p, window, np.maximum) == _valid_reduce(p, window, np.minimum)
-    flat_r = _valid_reduce(r, window, np.maximum) == _valid_reduce(r, window, np.minimum)
+    span_p = _valid_reduce(p, window, np.maximum) - _valid_reduce(p, window, np.minimum)
+    span_r = _valid_reduce(r, window, np.maximum) - _valid_reduce(r, window, np.minimum)
+    flat_p, flat_r = span_p <= flat_span, span_r <= flat_span
     var_p = np.where(flat_p, 0.0, np.maximum(_valid_filter(p * p, taps) - mu_p**2, 0.0))
     var_r = np.where(flat_r, 0.0, np.maximum(_valid_filter(r * r, taps) - mu_r**2, 0.0))
     cov = np.where(flat_p | flat_r, 0.0, _valid_filter(p * r, taps) - mu_p * mu_r)
@@ -261,4 +288,6 @@ def _uqi_map(p: np.ndarray, r: np.ndarray, window: int) -> np.ndarray:
     qmap[only_var_zero] = 2 * mu_p[only_var_zero] * mu_r[only_var_zero] / mean_term[only_var_zero]
     ok = denominator != 0
     qmap[ok] = 4 * cov[ok] * mu_p[ok] * mu_r[ok] / denominator[ok]
+    # two flat blocks, both black within the same tolerance: img_qi.m's "means zero" case
+    qmap[flat_p & flat_r & (mu_p <= flat_span) & (mu_r <= flat_span)] = 1.0
     return qmap

@@ -115,7 +115,9 @@ def test_evaluate_pairs_reports_ciede2000_and_a_spread():
     refs = [rng.random((16, 16, 3)) for _ in range(3)]
     preds = [np.clip(r + 0.02 * (i + 1), 0, 1) for i, r in enumerate(refs)]
     ev = evaluate_pairs(preds, refs)
-    assert ev.rows[1]["ciede2000"] == pytest.approx(ciede2000(preds[1], refs[1]))
+    from lowlight_utils.metrics import quantize_8bit  # tables score what a PNG holds
+
+    assert ev.rows[1]["ciede2000"] == pytest.approx(ciede2000(quantize_8bit(preds[1]), refs[1]))
     assert ev.stds["psnr"] == pytest.approx(np.std([r["psnr"] for r in ev.rows], ddof=1))
     assert np.isnan(evaluate_pairs([refs[0][..., 0]], [refs[0][..., 0]]).rows[0]["ciede2000"])
     assert "CIEDE2000" in ev.to_markdown()

@@ -269,7 +269,7 @@ def test_uqi_known_values():
 
 
 def test_uqi_offset_equals_luminance_term():
-    ref = np.random.default_rng(13).random((12, 12, 1))
+    ref = 0.7 * np.random.default_rng(13).random((12, 12, 1))
     c = 0.3
     mu = np.array([[ref[i : i + 8, j : j + 8, 0].mean() for j in range(5)] for i in range(5)])
     expected = np.mean(2 * mu * (mu + c) / (mu**2 + (mu + c) ** 2))
@@ -283,11 +283,12 @@ def test_evaluate_pairs_arrays_of_different_sizes():
     ev = evaluate_pairs([p1, p2], [r1, r2])
     assert isinstance(ev, Evaluation) and len(ev) == 2
     assert [row["name"] for row in ev.rows] == ["image_0000", "image_0001"]
-    assert ev.rows[1]["psnr"] == pytest.approx(psnr(p2, r2))
-    assert ev.rows[1]["ssim"] == pytest.approx(ssim(p2, r2))
-    assert ev.rows[0]["uqi"] == pytest.approx(uqi(p1, r1))
-    assert ev.rows[0]["mae"] == pytest.approx(mae(p1, r1))
-    assert ev.means["ssim"] == pytest.approx((ssim(p1, r1) + ssim(p2, r2)) / 2)
+    q1, q2 = np.round(p1 * 255) / 255, np.round(p2 * 255) / 255  # scored as saved
+    assert ev.rows[1]["psnr"] == pytest.approx(psnr(q2, r2))
+    assert ev.rows[1]["ssim"] == pytest.approx(ssim(q2, r2))
+    assert ev.rows[0]["uqi"] == pytest.approx(uqi(q1, r1))
+    assert ev.rows[0]["mae"] == pytest.approx(mae(q1, r1))
+    assert ev.means["ssim"] == pytest.approx((ssim(q1, r1) + ssim(q2, r2)) / 2)
     assert set(ev.means) == set(metrics.METRIC_NAMES)
 
 
@@ -347,13 +348,15 @@ def test_window_filters_match_shifted_numpy_slices(taps, channels):
 
 def test_evaluation_csv_and_markdown(tmp_path):
     pred, ref = _pair((16, 16, 3), seed=17)
+    ref = np.round(ref * 255).astype(np.float32) / 255  # as load_image reads a PNG
     ev = evaluate_pairs([pred, ref], [ref, ref], names=["noisy", "exact"])
+    assert ev.rows[1]["psnr"] == float("inf")
     path = ev.to_csv(tmp_path / "sub" / "metrics.csv")
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["name"] for r in rows] == ["noisy", "exact"]
     assert float(rows[0]["ssim"]) == ev.rows[0]["ssim"]
-    assert rows[1]["psnr"] == "inf"
+    assert [r["protocol"] for r in rows] == ["rgb", "rgb"]
     with pytest.raises(FileExistsError, match="metrics.csv"):
         ev.to_csv(path)
     ev.rows.pop()
@@ -363,8 +366,9 @@ def test_evaluation_csv_and_markdown(tmp_path):
     table = ev.to_markdown()
     lines = table.strip().splitlines()
     assert lines[0].startswith("| image | PSNR (dB) | SSIM")
-    assert lines[2].startswith("| noisy |") and lines[-1].startswith("| **mean** |")
+    assert lines[2].startswith("| noisy |") and lines[-3].startswith("| **mean** |")
     assert f"{ev.rows[0]['ssim']:.4f}" in lines[2]
+    assert lines[-1] == "Scored with protocol rgb, outputs at 8-bit levels."
 
 
 # ----------------------------------------------------------------------------- paired_gap
@@ -399,11 +403,11 @@ def test_paired_gap_lower_is_better_flips_the_verdict():
 def test_paired_gap_reads_evaluations_row_by_row():
     from lowlight_utils.metrics import paired_gap
 
-    ref = [np.full((16, 16, 3), v) for v in (0.3, 0.5, 0.7)]
-    close = evaluate_pairs([r + 0.01 for r in ref], ref)
-    far = evaluate_pairs([r + 0.1 for r in ref], ref)
+    ref = [np.full((16, 16, 3), v / 255) for v in (77, 128, 179)]  # 8-bit levels
+    close = evaluate_pairs([r + 1 / 255 for r in ref], ref)
+    far = evaluate_pairs([r + 10 / 255 for r in ref], ref)
     gap = paired_gap(close, far, "psnr")
-    assert gap.mean == pytest.approx(20.0, abs=1e-6) and gap.verdict == "better"
+    assert gap.mean == pytest.approx(20.0, abs=1e-3) and gap.verdict == "better"
     assert paired_gap(close, far, "mae").verdict == "better"  # lower MAE
 
 
@@ -416,3 +420,199 @@ def test_paired_gap_rejects_unequal_short_and_nan_inputs():
         paired_gap([1.0], [1.0])
     with pytest.raises(ValueError, match="non-finite"):
         paired_gap([1.0, float("nan")], [1.0, 2.0])
+
+
+# ----------------------------------------------------------------------------- what the metrics refuse
+def _pair8(shape, seed=40):
+    pred, ref = _pair(shape, seed=seed)
+    return np.round(pred * 255).astype(np.uint8), np.round(ref * 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("data_range", [1, 255])
+def test_uint8_images_score_as_skimage_with_either_data_range(data_range):
+    """A uint8 pair scores what scikit-image gives it (its data range: the dtype's, 255),
+    whether data_range is left at 1 (divided by 255) or given as 255."""
+    p8, r8 = _pair8((24, 26, 3))
+    assert psnr(p8, r8, data_range) == pytest.approx(sk_psnr(r8, p8), abs=1e-9)
+    expected = sk_ssim(r8, p8, channel_axis=-1, gaussian_weights=True, sigma=1.5,
+                       use_sample_covariance=False)
+    assert ssim(p8, r8, data_range) == pytest.approx(expected, abs=1e-6)
+    scale = 255.0 if data_range == 1 else 1.0
+    assert mae(p8, r8, data_range) == pytest.approx(np.abs(p8 / scale - r8 / scale).mean())
+    assert uqi(p8, r8, data_range=data_range) == pytest.approx(uqi(p8 / 255.0, r8 / 255.0))
+    assert metrics.ciede2000(p8, r8, data_range) == pytest.approx(
+        metrics.ciede2000(p8 / 255.0, r8 / 255.0))
+
+
+def test_uint16_is_scaled_by_its_own_range():
+    p8, r8 = _pair8((16, 16, 3), seed=41)
+    p16, r16 = p8.astype(np.uint16) * 257, r8.astype(np.uint16) * 257  # 255 * 257 = 65535
+    assert psnr(p16, r16) == pytest.approx(sk_psnr(r16, p16), abs=1e-9)
+    assert psnr(p16, r16) == pytest.approx(psnr(p8, r8), abs=1e-9)
+
+
+@pytest.mark.parametrize("fn", [psnr, ssim, mae, metrics.ciede2000])
+def test_floats_outside_the_range_raise_and_name_it(fn):
+    p8, r8 = _pair8((16, 16, 3), seed=42)
+    p, r = p8.astype(np.float64), r8.astype(np.float64)  # 0-255 floats
+    with pytest.raises(ValueError, match=r"pred values lie in \[\d+, 2\d\d\], outside \[0, 1\]"
+                                         r".*data_range=255"):
+        fn(p, r)
+    # with the range they are in, they score as the uint8 images do (and as skimage)
+    assert fn(p, r, 255) == pytest.approx(fn(p8, r8, 255), abs=1e-9)
+    with pytest.raises(ValueError, match=r"ref values lie in \[-0.5, "):
+        fn(p / 255, np.where(r8 == r8.max(), -0.5, r / 255))
+
+
+def test_uqi_refuses_out_of_range_and_scales_its_flatness_with_data_range():
+    pred, ref = _pair((16, 16, 3), seed=43)
+    with pytest.raises(ValueError, match=r"outside \[0, 1\]"):
+        uqi(pred * 255, ref * 255)
+    assert uqi(pred * 255, ref * 255, data_range=255) == pytest.approx(uqi(pred, ref))
+
+
+def test_bad_dtypes_nan_and_integer_ranges_raise():
+    p8, r8 = _pair8((16, 16, 3), seed=44)
+    with pytest.raises(ValueError, match=r"pred is uint8.*data_range=1,.*data_range=255.*got "
+                                         r"data_range=100"):
+        psnr(p8, r8, 100)
+    with pytest.raises(ValueError, match="dtype int16"):
+        psnr(p8.astype(np.int16), r8.astype(np.int16))
+    with pytest.raises(ValueError, match="dtype bool"):
+        ssim(np.zeros((16, 16), bool), np.zeros((16, 16), bool))
+    nan = np.full((16, 16, 3), 0.5)
+    nan[3, 4, 1] = np.nan
+    with pytest.raises(ValueError, match="pred holds 1 NaN"):
+        mae(nan, np.zeros_like(nan))
+
+
+def test_ciede2000_never_clips():
+    """The issue's case: 0-255 floats scored as [0, 1] images were clipped to white and
+    scored 1.95 where the same images in [0, 1] score 4.80. Now they raise; with their
+    range they score what the [0, 1] images score."""
+    from skimage.color import deltaE_ciede2000, rgb2lab
+
+    pred, ref = _pair((12, 12, 3), seed=45)
+    expected = deltaE_ciede2000(rgb2lab(pred), rgb2lab(ref)).mean()
+    assert metrics.ciede2000(pred, ref) == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match=r"outside \[0, 1\]"):
+        metrics.ciede2000(pred * 255, ref * 255)
+    assert metrics.ciede2000(pred * 255, ref * 255, 255) == pytest.approx(expected, rel=1e-9)
+    with pytest.raises(ValueError, match=r"pred values lie in \[.*, 1.01\]"):
+        metrics.ciede2000(np.where(pred == pred.max(), 1.01, pred), ref)
+
+
+# ----------------------------------------------------------------------------- scored as saved
+def test_uqi_is_not_thrown_by_sub_level_noise_on_flat_blocks():
+    """A reference with flat areas, plus 1e-6 noise, scored UQI 0.68 (SSIM 1.000) under
+    the exact-flatness rule; rounded to 8 bits it scored 1. Both now score 1."""
+    from lowlight_utils.metrics import quantize_8bit
+
+    rng = np.random.default_rng(46)
+    ref = np.round(rng.random((32, 40, 3)) * 255) / 255
+    ref[:20, :24] = 0.4  # flat areas, as skies and walls are
+    ref[-12:, -16:] = 0.0
+    noisy = np.clip(ref + 1e-6 * rng.standard_normal(ref.shape), 0, 1)
+    assert ssim(noisy, ref) == pytest.approx(1.0, abs=1e-9)
+    assert uqi(noisy, ref) == pytest.approx(1.0, abs=1e-6)
+    assert uqi(noisy, ref) == pytest.approx(uqi(quantize_8bit(noisy), ref), abs=1e-6)
+    # flat against real texture (an 8-bit level or more) is still Q = 0, as in img_qi.m,
+    # and flat black against one level up too
+    textured = np.full((8, 8), 0.4)
+    textured[::2] += 1 / 255
+    assert uqi(textured, np.full((8, 8), 0.4)) == 0.0
+    assert uqi(np.full((8, 8), 1 / 255), np.zeros((8, 8))) == 0.0
+
+
+def test_quantize_8bit_is_what_a_saved_png_reads_back(tmp_path):
+    from lowlight_utils.image_io import load_image, save_image
+    from lowlight_utils.metrics import quantize_8bit
+
+    pred, _ = _pair((9, 13, 3), seed=47)
+    pred = pred.astype(np.float32)
+    pred[0, :3, 0] = [0.5 / 255, 1.5 / 255, 2.5 / 255]  # ties: round half to even, as saved
+    save_image(tmp_path / "out.png", pred)
+    np.testing.assert_array_equal(quantize_8bit(pred), load_image(tmp_path / "out.png"))
+    np.testing.assert_allclose(quantize_8bit(pred * 255, 255), np.round(pred * 255), atol=1e-4)
+    with pytest.raises(ValueError, match=r"outside \[0, 1\]"):
+        quantize_8bit(pred + 0.5)
+
+
+def test_evaluate_pairs_scores_float_outputs_as_their_8bit_rounding():
+    """A learned model's float output and the same output saved as 8 bits get the same
+    table row: UQI and SSIM (and every other metric) of the float equal the rounding's."""
+    rng = np.random.default_rng(48)
+    ref = np.round(rng.random((30, 34, 3)) * 255).astype(np.float32) / 255
+    ref[:16, :16] = 0.5
+    out = np.clip(ref + 0.02 * rng.standard_normal(ref.shape), 0, 1)  # float output
+    out[:16, :16] = 0.5 + 1e-4 * rng.standard_normal((16, 16, 3))  # sub-level noise
+    rounded = np.round(out * 255) / 255
+    as_uint8 = np.round(out * 255).astype(np.uint8)
+    row = evaluate_pairs([out], [ref]).rows[0]
+    assert row["uqi"] == pytest.approx(uqi(rounded, ref), abs=1e-6)
+    assert row["ssim"] == pytest.approx(ssim(rounded, ref), abs=1e-6)
+    assert row == evaluate_pairs([as_uint8], [ref]).rows[0]
+    unrounded = evaluate_pairs([out], [ref], quantize=False)
+    assert unrounded.rows[0]["psnr"] == pytest.approx(psnr(out, ref))
+    assert unrounded.quantized is False and "not rounded" in unrounded.to_markdown()
+
+
+def test_evaluate_pairs_names_the_item_with_out_of_range_values():
+    ok, _ = _pair((16, 16, 3), seed=49)
+    with pytest.raises(ValueError, match=r"item 'bright'.*\[0, 2\d\d(\.\d+)?\], outside \[0, 1\]"):
+        evaluate_pairs([ok, ok * 255], [ok, ok], names=["fine", "bright"])
+
+
+# ----------------------------------------------------------------------------- LOL protocols
+def _retinexformer_gt_mean(restored, target):
+    """Retinexformer's Enhancement/test_from_dataset.py (--GT_mean), lines 185-190."""
+    import cv2
+
+    mean_restored = cv2.cvtColor(restored.astype(np.float32), cv2.COLOR_BGR2GRAY).mean()
+    mean_target = cv2.cvtColor(target.astype(np.float32), cv2.COLOR_BGR2GRAY).mean()
+    return np.clip(restored * (mean_target / mean_restored), 0, 1)
+
+
+def test_gt_mean_is_retinexformers_correction():
+    from lowlight_utils.metrics import gt_mean
+
+    rng = np.random.default_rng(50)
+    target = rng.random((20, 24, 3)).astype(np.float32)
+    restored = (0.4 * target * [1.0, 0.8, 0.6] + 0.05).astype(np.float32)  # dark, tinted
+    expected = _retinexformer_gt_mean(restored, target)
+    np.testing.assert_array_equal(gt_mean(restored, target), expected)
+    assert gt_mean(restored, target).dtype == np.float32
+    # its grey is OpenCV's BGR weights on RGB data, as in Retinexformer: B weighs 0.299
+    blue = np.zeros((4, 4, 3), np.float32)
+    blue[..., 2] = 0.5
+    np.testing.assert_allclose(gt_mean(blue, np.full_like(blue, 0.299 * 0.5)), blue, atol=1e-6)
+    # grey images use their mean; a black prediction stays black
+    np.testing.assert_allclose(gt_mean(np.full((4, 4), 0.2), np.full((4, 4), 0.4)), 0.4)
+    assert not gt_mean(np.zeros((4, 4, 3)), target[:4, :4]).any()
+
+
+def test_evaluate_pairs_gt_mean_protocol_is_recorded_and_flatters_a_dark_input():
+    from lowlight_utils.metrics import PROTOCOLS, gt_mean, quantize_8bit
+
+    rng = np.random.default_rng(51)
+    refs = [np.round(rng.random((24, 24, 3)) * 255).astype(np.float32) / 255 for _ in range(2)]
+    dark = [np.clip(0.3 * r + 0.01 * rng.standard_normal(r.shape), 0, 1) for r in refs]
+    ev = {p: evaluate_pairs(dark, refs, protocol=p) for p in PROTOCOLS}
+    assert PROTOCOLS == ("rgb", "gt-mean")
+    for i in range(2):
+        assert ev["gt-mean"].rows[i]["psnr"] == pytest.approx(
+            psnr(quantize_8bit(gt_mean(dark[i], refs[i])), refs[i]), abs=1e-9)
+        assert ev["rgb"].rows[i]["psnr"] == pytest.approx(
+            psnr(quantize_8bit(dark[i]), refs[i]), abs=1e-9)
+    assert ev["gt-mean"].means["psnr"] > ev["rgb"].means["psnr"] + 5
+    assert ev["gt-mean"].protocol == "gt-mean" and ev["rgb"].protocol == "rgb"
+    assert "protocol gt-mean" in ev["gt-mean"].to_markdown()
+    with pytest.raises(ValueError, match="unknown protocol 'gtmean'; choose one of rgb, gt-mean"):
+        evaluate_pairs(dark, refs, protocol="gtmean")
+
+
+def test_gt_mean_csv_records_the_protocol(tmp_path):
+    pred, ref = _pair((16, 16, 3), seed=52)
+    path = evaluate_pairs([pred], [ref], protocol="gt-mean").to_csv(tmp_path / "m.csv")
+    with open(path, newline="") as f:
+        assert [r["protocol"] for r in csv.DictReader(f)] == ["gt-mean"]
