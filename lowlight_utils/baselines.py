@@ -294,17 +294,21 @@ def enhance_baseline(name: str, image) -> np.ndarray:
     return fn(image)
 
 
-def evaluate_baselines(pairs, names=None) -> dict:
+def evaluate_baselines(pairs, names=None, *, protocol: str = "rgb") -> dict:
     """Score every baseline on ``pairs`` (a list of :class:`~lowlight_utils.data.Pair`).
 
     Each image is processed at its native size and scored against its reference with
-    :func:`~lowlight_utils.metrics.evaluate_pairs`.
+    :func:`~lowlight_utils.metrics.evaluate_pairs`: rounded to 8-bit levels as a saved
+    image, then scored by ``protocol``.
 
     Parameters
     ----------
     pairs : list of Pair
     names : list of str, optional
         Baselines to run; default all of :data:`BASELINES`.
+    protocol : {"rgb", "gt-mean"}, default "rgb"
+        The LOL scoring protocol (:data:`lowlight_utils.metrics.PROTOCOLS`); each
+        Evaluation records it.
 
     Returns
     -------
@@ -320,7 +324,7 @@ def evaluate_baselines(pairs, names=None) -> dict:
     out = {}
     for name in names or BASELINES:
         enhanced = [enhance_baseline(name, img) for img in lows]
-        out[name] = (evaluate_pairs(enhanced, highs, names=stems), enhanced)
+        out[name] = (evaluate_pairs(enhanced, highs, names=stems, protocol=protocol), enhanced)
     return out
 
 

@@ -254,9 +254,10 @@ def tune(name: str, pairs, grid: list[dict] | None = None, crop: int | None = 19
     Returns
     -------
     (dict, float)
-        The best setting (the first one on a tie) and its mean PSNR in dB.
+        The best setting (the first one on a tie) and its mean PSNR in dB, each output
+        rounded to 8-bit levels first, as the test split's tables score it.
     """
-    from .metrics import psnr
+    from .metrics import psnr, quantize_8bit
 
     check_name(name)
     grid = PARAM_GRIDS[name] if grid is None else list(grid)
@@ -266,7 +267,7 @@ def tune(name: str, pairs, grid: list[dict] | None = None, crop: int | None = 19
     outs = iter(restore_all((name, low, params) for params in grid for low, _ in data))
     best, best_score = None, -np.inf
     for params in grid:
-        score = float(np.mean([psnr(next(outs), high) for _, high in data]))
+        score = float(np.mean([psnr(quantize_8bit(next(outs)), high) for _, high in data]))
         if score > best_score:
             best, best_score = dict(params), score
     return best, best_score
@@ -289,7 +290,8 @@ def evaluate_task_baselines(task: str, val_pairs, test_pairs, crop: int | None =
     """Tune every baseline of ``task`` on ``val_pairs``; score it on ``test_pairs``.
 
     Test images are restored at native resolution and scored with
-    :func:`lowlight_utils.metrics.evaluate_pairs`.
+    :func:`lowlight_utils.metrics.evaluate_pairs` (rounded to 8-bit levels, protocol
+    ``"rgb"``: GT-mean is a LOL convention, not one of these tasks').
 
     Parameters
     ----------

@@ -172,3 +172,24 @@ def test_contrast_stretch_bad_thresholds():
         contrast_stretch(_dark_scene(), gmin=240, gmax=10)
     with pytest.raises(ValueError, match="gmin"):
         contrast_stretch(_dark_scene(), gmin=-1, gmax=240)
+
+
+def test_evaluate_baselines_scores_as_saved_and_by_protocol(tmp_path):
+    """Every baseline's table is evaluate_pairs' (8-bit levels, the protocol recorded)."""
+    from lowlight_utils.baselines import evaluate_baselines
+    from lowlight_utils.data import find_pairs
+    from lowlight_utils.image_io import load_image, save_image
+    from lowlight_utils.metrics import evaluate_pairs, psnr, quantize_8bit
+
+    for i in range(2):
+        save_image(tmp_path / "low" / f"{i}.png", _dark_scene(seed=i))
+        save_image(tmp_path / "high" / f"{i}.png", np.clip(4 * _dark_scene(seed=i), 0, 1))
+    pairs = find_pairs(tmp_path)
+    highs = [load_image(p.high) for p in pairs]
+    for protocol in ("rgb", "gt-mean"):
+        ev, enhanced = evaluate_baselines(pairs, ["gamma"], protocol=protocol)["gamma"]
+        assert ev.protocol == protocol and len(ev) == 2
+        assert ev.rows == evaluate_pairs(enhanced, highs, names=[p.stem for p in pairs],
+                                         protocol=protocol).rows
+    ev = evaluate_baselines(pairs, ["gamma"])["gamma"][0]
+    assert ev.rows[0]["psnr"] == pytest.approx(psnr(quantize_8bit(enhanced[0]), highs[0]))
