@@ -4,8 +4,13 @@ The course trains one conditional GAN on pairs (degraded, clean). Which degradat
 the pair is the *task*:
 
 ``low-light``
-    :func:`synthesize_low_light`: 3-5 stops under-exposed, with
-    the shot and read noise that few photons bring.
+    Two darkening models (:data:`DARKENINGS`). ``"camera"`` (the default):
+    :func:`lowlight_utils.camera.synthesize_camera_low_light`, a photograph unprocessed to a
+    camera's raw data (Brooks et al., CVPR 2019), lit by a dim, uneven, coloured light, with
+    the paper's shot and read noise, and processed back with a white balance measured from
+    the dark image: what one global curve cannot undo. ``"exposure"``:
+    :func:`synthesize_low_light`, 3-5 stops under-exposed in linear light with Poisson and
+    Gaussian noise, nothing else: one brightness scale plus noise.
 ``noise``
     :func:`synthesize_noise`: the same Poisson-Gaussian sensor model at *normal* exposure,
     but at a high analogue gain (ISO), so fewer photo-electrons make each pixel. This is the
@@ -96,6 +101,9 @@ def synthesize_low_light(
 
 #: The tasks, in the order the course introduces them.
 TASKS = ("low-light", "noise", "blur")
+
+#: The low-light darkening models; the first is the default.
+DARKENINGS = ("camera", "exposure")
 
 #: Noise added after the blur in the ``blur`` task's pairs (about 1.3 levels of 8 bits): a
 #: real camera is never noise-free, and it makes the seeded variants of a photo differ.
@@ -210,9 +218,30 @@ def synthesize_blur(
     return _quantise(blurred, bits)
 
 
-def degrade(image: np.ndarray, task: str, seed: int) -> np.ndarray:
-    """Make the degraded half of a pair for ``task`` (one of :data:`TASKS`), seeded."""
+def degrade(image: np.ndarray, task: str, seed: int, darkening: str = "camera") -> np.ndarray:
+    """Make the degraded half of a pair for ``task`` (one of :data:`TASKS`), seeded.
+
+    Parameters
+    ----------
+    image : ndarray, (H, W, 3), float in [0, 1]
+    task : str
+        One of :data:`TASKS`.
+    seed : int
+    darkening : str
+        For ``"low-light"``, one of :data:`DARKENINGS`: ``"camera"``
+        (:func:`lowlight_utils.camera.synthesize_camera_low_light`) or ``"exposure"``
+        (:func:`synthesize_low_light`); ignored by the other tasks.
+
+    Returns
+    -------
+    ndarray, float32, same shape, 8-bit levels.
+    """
+    check_darkening(darkening)
     if task == "low-light":
+        if darkening == "camera":
+            from .camera import synthesize_camera_low_light
+
+            return synthesize_camera_low_light(image, seed=seed)
         return synthesize_low_light(image, seed=seed)
     if task == "noise":
         return synthesize_noise(image, seed=seed)
@@ -226,3 +255,10 @@ def check_task(task: str) -> str:
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
     return task
+
+
+def check_darkening(darkening: str) -> str:
+    """Return ``darkening`` if it is one of :data:`DARKENINGS`, else raise a ValueError."""
+    if darkening not in DARKENINGS:
+        raise ValueError(f"unknown darkening {darkening!r}; choose one of {', '.join(DARKENINGS)}")
+    return darkening

@@ -1,6 +1,18 @@
 """The embedded default data set: bundled photographs, spoilt by a task's degradation.
 
-The degradations themselves live in :mod:`lowlight_utils.degradations` (re-exported here).
+The degradations themselves live in :mod:`lowlight_utils.degradations` (re-exported here)
+and :mod:`lowlight_utils.camera`. Low light has two models (``darkening``):
+
+``"camera"`` (the default since sample version 3)
+    :func:`lowlight_utils.camera.synthesize_camera_low_light`: the photograph is
+    "unprocessed" to a camera's raw data (Brooks et al., CVPR 2019), lit by a dim lamp whose
+    light falls off across the scene, vignetted, coloured (tungsten, fluorescent, daylight),
+    given the paper's shot and read noise, and processed back with a white balance measured
+    from the dark image, demosaicing, colour correction, gamma and tone curve. One global
+    curve cannot undo it.
+``"exposure"`` (versions 1 and 2)
+    :func:`synthesize_low_light`, below: one brightness scale plus noise.
+
 A low-light photograph is dark because few photons reached the sensor, and it is noisy for
 the same reason. :func:`synthesize_low_light` follows that path instead of just scaling
 pixel values:
@@ -31,7 +43,9 @@ import tempfile
 from pathlib import Path
 
 from .degradations import (  # noqa: F401  (re-exported: the darkening model lives there)
+    DARKENINGS,
     TASKS,
+    check_darkening,
     check_task,
     degrade,
     linear_to_srgb,
@@ -40,7 +54,9 @@ from .degradations import (  # noqa: F401  (re-exported: the darkening model liv
 )
 from .image_io import Pair, load_image, save_image
 
-SAMPLE_VERSION = 2
+#: Version of the default (low-light, camera-darkened) sample. The exposure-darkened and the
+#: noise and blur samples are unchanged since version 2, and keep its number and folders.
+SAMPLE_VERSION = 3
 
 
 # --------------------------------------------------------------------------------------
@@ -103,13 +119,21 @@ def default_data_dir() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "lowlight_utils"
 
 
-def _sample_params(variants: int, seed: int, task: str = "low-light") -> dict:
+def _sample_version(task: str = "low-light", darkening: str = "camera") -> int:
+    """3 for the camera-darkened low-light sample; 2 for the others (unchanged since)."""
+    return SAMPLE_VERSION if (task, darkening) == ("low-light", "camera") else 2
+
+
+def _sample_params(variants: int, seed: int, task: str = "low-light",
+                   darkening: str = "camera") -> dict:
     from .degradations import BLUR_NOISE
 
     model = {"low-light": "synthesize_low_light defaults", "noise": "synthesize_noise defaults",
              "blur": f"synthesize_blur sigma 1.0 noise {BLUR_NOISE}"}[task]
+    if (task, darkening) == ("low-light", "camera"):
+        model = "synthesize_camera_low_light defaults"
     params = {
-        "version": SAMPLE_VERSION,
+        "version": _sample_version(task, darkening),
         "variants": variants,
         "seed": seed,
         "sources": sorted(SAMPLE_SOURCES),
@@ -120,18 +144,24 @@ def _sample_params(variants: int, seed: int, task: str = "low-light") -> dict:
     return params
 
 
-def sample_root(task: str = "low-light") -> Path:
-    """Default folder of the embedded sample of ``task`` under :func:`default_data_dir`."""
+def sample_root(task: str = "low-light", darkening: str = "camera") -> Path:
+    """Default folder of the embedded sample of ``task`` under :func:`default_data_dir`.
+
+    ``sample-v3`` (low light, camera model), ``sample-v2`` (low light, exposure model: the
+    version-2 sample), ``sample-v2-noise``, ``sample-v2-blur``.
+    """
     suffix = "" if check_task(task) == "low-light" else f"-{task}"
-    return default_data_dir() / f"sample-v{SAMPLE_VERSION}{suffix}"
+    version = _sample_version(task, check_darkening(darkening))
+    return default_data_dir() / f"sample-v{version}{suffix}"
 
 
 def sample_dataset(root: str | os.PathLike | None = None, variants: int = 4, seed: int = 0,
-                   verbose: bool = False, task: str = "low-light") -> Path:
+                   verbose: bool = False, task: str = "low-light",
+                   darkening: str = "camera") -> Path:
     """Write (once) and return the embedded paired data set of a task.
 
     Each source photograph gets ``variants`` degraded versions (seeded: for low light,
-    different exposures and noise), written as ``low/<source>__v<k>.png`` with the clean
+    different cameras, lights, exposures and noise), written as ``low/<source>__v<k>.png`` with the clean
     photograph as ``high/<source>__v<k>.png``: the generic layout :func:`find_pairs` reads.
     The folder names stay ``low``/``high`` for every task (degraded/clean).
     A ``manifest.json`` records how it was made; a second call with the same settings reuses
@@ -140,8 +170,8 @@ def sample_dataset(root: str | os.PathLike | None = None, variants: int = 4, see
     Parameters
     ----------
     root : path, optional
-        Destination folder; default :func:`sample_root` of the task
-        (``default_data_dir() / "sample-v2"`` for low light, ``sample-v2-noise``, ...).
+        Destination folder; default :func:`sample_root` of the task and darkening
+        (``default_data_dir() / "sample-v3"`` for low light, ``sample-v2-noise``, ...).
     variants : int
         Darkened versions per photograph.
     seed : int
@@ -149,6 +179,10 @@ def sample_dataset(root: str | os.PathLike | None = None, variants: int = 4, see
         ``seed * 1000 + 10 * i + k``.
     task : str
         One of :data:`~lowlight_utils.degradations.TASKS`.
+    darkening : str
+        For low light, ``"camera"`` (default; version 3) or ``"exposure"`` (the version-2
+        sample, byte-identical); see :data:`~lowlight_utils.degradations.DARKENINGS`.
+        Ignored by the other tasks.
 
     Returns
     -------
@@ -160,8 +194,11 @@ def sample_dataset(root: str | os.PathLike | None = None, variants: int = 4, see
     FileExistsError
         If ``root`` holds something other than this exact sample.
     """
-    root = Path(root) if root is not None else sample_root(task)
-    params = _sample_params(variants, seed, check_task(task))
+    check_darkening(darkening)
+    if check_task(task) != "low-light":
+        darkening = "camera"  # ignored: one noise and one blur sample
+    root = Path(root) if root is not None else sample_root(task, darkening)
+    params = _sample_params(variants, seed, task, darkening)
     if _holds_sample(root, params):
         return root
     if (root / "manifest.json").exists():
@@ -175,8 +212,8 @@ def sample_dataset(root: str | os.PathLike | None = None, variants: int = 4, see
     tmp = Path(tempfile.mkdtemp(prefix=".sample-", dir=root.parent))
     try:
         files, names = [], sorted(SAMPLE_SOURCES)
-        for name, written in zip(names, _write_sources(tmp, names, variants, seed, task),
-                                 strict=True):
+        for name, written in zip(names, _write_sources(tmp, names, variants, seed, task,
+                                                       darkening), strict=True):
             files += written
             if verbose:
                 print(f"  {name}: {variants} pairs")
@@ -201,7 +238,8 @@ def sample_dataset(root: str | os.PathLike | None = None, variants: int = 4, see
     return root
 
 
-def _write_sources(tmp: Path, names: list[str], variants: int, seed: int, task: str):
+def _write_sources(tmp: Path, names: list[str], variants: int, seed: int, task: str,
+                   darkening: str = "camera"):
     """Write every source's pairs into ``tmp``, sources side by side on the cores (NumPy and
     Pillow's PNG encoder release the GIL); each source's files, in :func:`sample_dataset`'s
     order. The clean photograph is encoded once and its bytes copied to the other variants:
@@ -214,7 +252,7 @@ def _write_sources(tmp: Path, names: list[str], variants: int, seed: int, task: 
         files = []
         for k in range(variants):
             stem = f"{name}__v{k}"
-            low = degrade(high, task, seed=seed * 1000 + 10 * i + k)
+            low = degrade(high, task, seed=seed * 1000 + 10 * i + k, darkening=darkening)
             save_image(tmp / "low" / f"{stem}.png", low)
             if k == 0:
                 save_image(tmp / "high" / f"{stem}.png", high)
@@ -241,6 +279,15 @@ def sample_task(root: str | os.PathLike) -> str | None:
         return None
     params = json.loads((Path(root) / "manifest.json").read_text())["params"]
     return params.get("task", "low-light")
+
+
+def sample_darkening(root: str | os.PathLike) -> str | None:
+    """The darkening model (``"camera"`` or ``"exposure"``) of a low-light embedded sample in
+    ``root``; None if it is not one."""
+    if sample_task(root) != "low-light":
+        return None
+    model = json.loads((Path(root) / "manifest.json").read_text())["params"]["model"]
+    return "camera" if model.startswith("synthesize_camera_low_light") else "exposure"
 
 
 def is_sample(root: str | os.PathLike) -> bool:

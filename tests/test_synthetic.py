@@ -140,3 +140,38 @@ def test_sample_made_by_another_process_meanwhile_is_kept(tmp_path, monkeypatch)
         sample_dataset(tmp_path / "third", variants=1)
     assert (tmp_path / "third" / "mine.txt").read_text() == "keep me"
     assert not list(tmp_path.glob(".sample-*"))
+
+
+def test_camera_darkening_is_the_default_and_exposure_stays_a_named_option(tmp_path,
+                                                                           monkeypatch):
+    """Version 3 darkens with the camera model; the exposure model keeps version 2's folder
+    and files (each pair is synthesize_low_light at its seed); both are seeded."""
+    from lowlight_utils.camera import synthesize_camera_low_light
+    from lowlight_utils.degradations import degrade
+    from lowlight_utils.synthetic import sample_darkening, sample_root, source_path
+
+    monkeypatch.setenv("LOWLIGHT_DATA_DIR", str(tmp_path / "cache"))
+    assert sample_root().name == "sample-v3" and synthetic.SAMPLE_VERSION == 3
+    assert sample_root(darkening="exposure").name == "sample-v2"
+    assert sample_root(task="noise").name == "sample-v2-noise"  # unchanged since version 2
+    with pytest.raises(ValueError, match="darkening 'flash'"):
+        sample_root(darkening="flash")
+
+    camera = sample_dataset(tmp_path / "a", variants=1)
+    again = sample_dataset(tmp_path / "b", variants=1)
+    exposure = sample_dataset(tmp_path / "e", variants=1, darkening="exposure")
+    manifest = [json.loads((r / "manifest.json").read_text()) for r in (camera, again, exposure)]
+    assert manifest[0]["params"]["version"] == 3 and manifest[2]["params"]["version"] == 2
+    assert manifest[0]["sha256"] == manifest[1]["sha256"]  # a seed gives the same files
+    assert (sample_darkening(camera), sample_darkening(exposure)) == ("camera", "exposure")
+    assert sample_darkening(tmp_path) is None  # not a sample
+
+    i = synthetic._SEED_ORDER.index("coffee")
+    high = load_image(source_path("coffee"))
+    low = {r: load_image(r / "low" / "coffee__v0.png") for r in (camera, exposure)}
+    np.testing.assert_array_equal(low[camera], synthesize_camera_low_light(high, seed=10 * i))
+    np.testing.assert_array_equal(low[exposure], synthesize_low_light(high, seed=10 * i))
+    np.testing.assert_array_equal(degrade(high, "low-light", 3, darkening="exposure"),
+                                  synthesize_low_light(high, seed=3))
+    with pytest.raises(ValueError, match="darkening"):
+        sample_dataset(tmp_path / "x", darkening="flash")
