@@ -219,11 +219,26 @@ def test_plusplus_downscales_for_estimation_and_upsamples_curves():
     assert curves.shape == (1, 37, 53, 3)
     fused = model(x).numpy()
     np.testing.assert_allclose(fused, z.apply_curves(x, curves, 8).numpy(), atol=1e-5)
-    auto = z.ZeroDCEPlusPlus()
-    assert auto.small_curves(np.zeros((1, 900, 1200, 3), np.float32)).shape == (1, 75, 100, 3)
-    assert auto.small_curves(np.zeros((1, 64, 64, 3), np.float32)).shape == (1, 64, 64, 3)
     with pytest.raises(ValueError, match="downscale"):
         z.ZeroDCEPlusPlus(downscale=0)
+
+
+def test_plusplus_estimates_curves_at_the_papers_factor_unless_auto():
+    """Zero-DCE++'s official test script estimates curves at 1/12 (scale_factor = 12) for
+    every image; that is the default. "auto" (the longest side near 100 px) is a named
+    variant, and factor_for says which factor an image gets."""
+    assert z.PAPER_DOWNSCALE == 12
+    paper, auto = z.ZeroDCEPlusPlus(filters=4), z.ZeroDCEPlusPlus(filters=4, downscale="auto")
+    lol = np.zeros((1, 400, 600, 3), np.float32)  # LOL's size
+    assert paper.downscale == 12 and paper.factor_for(400, 600) == 12
+    assert paper.small_curves(lol).shape == (1, 34, 50, 3)  # ceil(400 / 12), 600 / 12
+    assert auto.factor_for(400, 600) == 6 and auto.small_curves(lol).shape == (1, 67, 100, 3)
+    assert auto.factor_for(900, 1200) == 12 and auto.factor_for(64, 64) == 1
+    assert auto.small_curves(np.zeros((1, 64, 64, 3), np.float32)).shape == (1, 64, 64, 3)
+    assert paper.factor_for(400, 600, training=True) == 1  # training: full resolution
+    # the factor is saved with the model
+    assert z.ZeroDCEPlusPlus.from_config(paper.get_config()).downscale == 12
+    assert z.ZeroDCEPlusPlus.from_config(auto.get_config()).downscale == "auto"
 
 
 def test_total_loss_uses_the_paper_weights_and_ablation_zeroes_a_term():

@@ -26,7 +26,8 @@ decoupled, so it would not be the same thing; its effect is small).
 :class:`ZeroDCE` wraps DCE-Net (79,416 parameters) in a ``keras.Model`` whose ``train_step``
 uses only the low-light image; :class:`ZeroDCEPlusPlus` is the fast Zero-DCE++ variant
 (10,561 parameters: depthwise-separable convolutions, one 3-channel curve map reused for
-all eight steps, curves estimated on a downscaled copy and upsampled back).
+all eight steps, curves estimated on a copy downscaled by 12, the official test script's
+factor, :data:`PAPER_DOWNSCALE`, and upsampled back).
 
 Both models map an image batch in [0, 1] of any size to the enhanced batch in [0, 1]. At
 inference the curve steps (and Zero-DCE++'s bilinear upsampling of the curve maps) run as one
@@ -57,7 +58,7 @@ from .method import (
     build,
     build_plusplus,
 )
-from .model import AUTO_ESTIMATION_SIDE, ZeroDCE, ZeroDCEPlusPlus
+from .model import AUTO_ESTIMATION_SIDE, PAPER_DOWNSCALE, ZeroDCE, ZeroDCEPlusPlus
 from .networks import dce_net, dce_net_plusplus
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "ITERATIONS",
     "LOSS_WEIGHTS",
     "METHODS",
+    "PAPER_DOWNSCALE",
     "PLUSPLUS_LOSS_WEIGHTS",
     "PROFILE_SETTINGS",
     "SMOOTHNESS_NORMALIZATIONS",

@@ -20,6 +20,10 @@ from .networks import dce_net, dce_net_plusplus
 #: Zero-DCE++ with ``downscale="auto"`` estimates curves with the longest side near this.
 AUTO_ESTIMATION_SIDE = 100
 
+#: Zero-DCE++'s curve-estimation factor at test time: ``scale_factor = 12`` in the official
+#: ``Zero-DCE++/lowlight_test.py`` (Li-Chongyi/Zero-DCE_extension), for every image.
+PAPER_DOWNSCALE = 12
+
 _LOSS_NAMES = ("smoothness", "spatial", "color", "exposure")
 
 
@@ -214,11 +218,15 @@ class ZeroDCEPlusPlus(ZeroDCE):
 
     Parameters
     ----------
-    downscale : int or "auto"
-        Factor for curve estimation at inference. ``"auto"`` picks
-        ``ceil(longest side / 100)``: 12 for 1200x900 (the paper's setting), 6 for LOL's
-        600x400, 1 for training crops. (The official test script uses a fixed factor of 12
-        and crops images to a multiple of it; pass ``downscale=12`` for that.)
+    downscale : int or "auto", default 12
+        Factor for curve estimation at inference (:meth:`factor_for` says which one an
+        image gets). The default is the official test script's fixed factor,
+        :data:`PAPER_DOWNSCALE` = 12, for every image size, so scores compare with the
+        paper's (the script also crops each image to a multiple of 12; here the
+        downscaled size is rounded up instead and the curves are upsampled to the full
+        image). ``"auto"`` is the course's variant: ``ceil(longest side / 100)``, 12 for
+        1200x900, 6 for LOL's 600x400, 1 for a crop of at most 100 pixels, so small images
+        keep a curve map of about 100 pixels. Name the factor beside any score.
     train_downscale : int
         Factor used by ``fit`` (1, as in the official training).
     **kwargs
@@ -235,7 +243,8 @@ class ZeroDCEPlusPlus(ZeroDCE):
 
     default_loss_weights = PLUSPLUS_LOSS_WEIGHTS
 
-    def __init__(self, downscale: int | str = "auto", train_downscale: int = 1, **kwargs):
+    def __init__(self, downscale: int | str = PAPER_DOWNSCALE, train_downscale: int = 1,
+                 **kwargs):
         if not (downscale == "auto" or (isinstance(downscale, int) and downscale >= 1)):
             raise ValueError(f"downscale must be a positive int or 'auto', got {downscale!r}")
         if not (isinstance(train_downscale, int) and train_downscale >= 1):
@@ -254,6 +263,25 @@ class ZeroDCEPlusPlus(ZeroDCE):
 
     def _factor(self, training: bool):
         return self.train_downscale if training else self.downscale
+
+    def factor_for(self, height: int, width: int, training: bool = False) -> int:
+        """The curve-estimation factor an image of ``height`` x ``width`` gets.
+
+        ``downscale`` itself unless it is ``"auto"``; ``train_downscale`` with
+        ``training=True``. For labelling results: "Zero-DCE++ (curves at 1/12)".
+
+        Examples
+        --------
+        >>> ZeroDCEPlusPlus().factor_for(400, 600)
+        12
+        >>> ZeroDCEPlusPlus(downscale="auto").factor_for(400, 600)
+        6
+        """
+        factor = self._factor(training)
+        if factor == "auto":
+            longest = max(int(height), int(width))
+            return max(1, -(-longest // AUTO_ESTIMATION_SIDE))
+        return int(factor)
 
     def _factor_tensor(self, height, width, training: bool):
         factor = self._factor(training)
