@@ -3,7 +3,8 @@ add the sensor's noise, and process it back as a camera would.
 
 The pipeline follows Brooks et al., "Unprocessing Images for Learned Raw Denoising" (CVPR
 2019) and its official code (``unprocess.py`` and ``process.py`` in
-github.com/timothybrooks/unprocessing, also google-research/unprocessing). Each stage is a
+github.com/timothybrooks/unprocessing, also ``unprocessing/`` in
+google-research/google-research). Each stage is a
 small function below, in the order :func:`synthesize_camera_low_light` runs them:
 
 unprocess (the paper, section 3)
@@ -31,7 +32,9 @@ stage they concern; in short: NumPy and OpenCV instead of TensorFlow; a full-res
 image instead of four packed planes (OpenCV's demosaic takes it, and odd sizes work); the
 forward process applies the brightening gain and the smoothstep tone curve, which the
 official ``process.py`` leaves out, so that it inverts ``unprocess``; the white balance is
-measured (gray world), not the true one; the low-light stages are new.
+measured (gray world), not the true one; the low-light stages are new, and the paper's
+noise levels are added at a normal exposure's brightness, before the camera records the
+image darker (:func:`underexpose` says why).
 
 References
 ----------
