@@ -7,7 +7,7 @@ github.com/timothybrooks/unprocessing, also ``unprocessing/`` in
 google-research/google-research). Each stage is a
 small function below, in the order :func:`synthesize_camera_low_light` runs them:
 
-unprocess (the paper, section 3)
+unprocess (the paper's raw image pipeline, inverted)
     :func:`inverse_smoothstep` (tone curve), :func:`gamma_expansion`, :func:`apply_ccm` with
     :func:`random_ccm` (sRGB -> camera colour), :func:`safe_invert_gains` with
     :func:`random_gains` (white balance and brightening), :func:`mosaic` (Bayer RGGB).
@@ -454,7 +454,7 @@ def underexpose(bayer: np.ndarray, exposure: float) -> np.ndarray:
 
 
 def random_noise_levels(rng: np.random.Generator) -> tuple[float, float]:
-    """Shot and read noise levels at the paper's distribution [1]_ (section 3.3).
+    """Shot and read noise levels at the paper's distribution [1]_.
 
     ``log(shot)`` uniform in ``[log 1e-4, log 0.012]``; ``log(read)`` normal around the
     paper's linear fit ``2.18 log(shot) + 1.20`` with standard deviation 0.26.
