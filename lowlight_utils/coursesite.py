@@ -2,11 +2,14 @@
 
 ``build_site`` takes notebooks that were already executed (by ``make course``, or saved by
 nbval during ``make test``; Sphinx never runs them again) and writes a static site whose
-index page has the course's goal, the notebooks in order with one line each, the results
-table and the benchmark table (both copied from ``build/course/results.md`` or from the
-README's generated blocks, never retyped). Every page gets the theme's navigation (previous,
-next, the index in the sidebar) and a table of contents. Worked solutions (cells tagged
-``solution``) are collapsed in a ``<details>`` element until the reader opens them.
+index page has the course's goal and the notebooks in order with one line each (from
+``README.md``), the results table (``build/course/results.md`` when this run wrote it, else
+the generated block of ``RESULTS.md``) and the benchmark table (``BENCHMARKS.md``), copied,
+never retyped. Every page gets the theme's navigation (previous, next, the index in the
+sidebar) and a table of contents. Worked solutions (cells tagged ``solution``) are collapsed
+in a ``<details>`` element until the reader opens them. The course's style sheet (``CSS``)
+widens the content column, lets code and outputs scroll inside their box instead of
+wrapping, and keeps each "mean ± std" cell of a table on one line.
 
 ``python -m lowlight_utils.course --no-execute`` (``make site``) builds it from
 ``build/course/executed/``; ``make course`` executes the notebooks first.
@@ -26,9 +29,10 @@ from pathlib import Path
 from .student import EXERCISE, SOLUTION, count_tagged, tags
 
 TITLE = "Low-light image enhancement with GANs"
-#: The markers around the README's generated results block (written by ``course --readme``).
+#: The markers around RESULTS.md's generated results block (written by ``course --results``).
 START, END = "<!-- results:start -->", "<!-- results:end -->"
-BENCH_HEADING = "### Benchmarks"
+#: BENCHMARKS.md's section whose table the index page shows.
+BENCH_HEADING = "## Benchmarks"
 SOLUTION_OPEN = '<details class="solution">\n<summary>Solution</summary>'
 SOLUTION_CLOSE = "</details>"
 # The README's Colab badge is an image on Google's servers; the site is self-contained and
@@ -49,19 +53,19 @@ def readme_goal(readme_text: str) -> str:
     return match.group(1).strip()
 
 
-def readme_results(readme_text: str) -> str:
-    """The README's generated results block (without its marker comments)."""
-    if START not in readme_text or END not in readme_text:
-        raise SiteError(f"the README has no {START} ... {END} results block")
-    return readme_text.split(START, 1)[1].split(END, 1)[0].strip()
+def results_block(results_text: str, source: str = "RESULTS.md") -> str:
+    """The generated results block of RESULTS.md (without its marker comments)."""
+    if START not in results_text or END not in results_text:
+        raise SiteError(f"{source} has no {START} ... {END} results block")
+    return results_text.split(START, 1)[1].split(END, 1)[0].strip()
 
 
-def readme_benchmarks(readme_text: str) -> str:
-    """The README's ``### Benchmarks`` section, up to the next ``##`` heading."""
-    match = re.search(rf"^{re.escape(BENCH_HEADING)}\n(.*?)(?=^##? |\Z)", readme_text,
+def benchmarks_section(benchmarks_text: str, source: str = "BENCHMARKS.md") -> str:
+    """The ``## Benchmarks`` section of BENCHMARKS.md, up to the next ``#`` or ``##`` heading."""
+    match = re.search(rf"^{re.escape(BENCH_HEADING)}\n(.*?)(?=^##? |\Z)", benchmarks_text,
                       flags=re.S | re.M)
     if not match or "|" not in match.group(1):
-        raise SiteError(f"the README has no '{BENCH_HEADING}' section with a table")
+        raise SiteError(f"{source} has no '{BENCH_HEADING}' section with a table")
     return match.group(1).strip()
 
 
@@ -122,11 +126,11 @@ def site_notebook(nb):
 
 
 def index_page(entries: list[dict], readme_text: str, results: str, results_source: str,
-               student: bool) -> str:
+               student: bool, benchmarks: str = "") -> str:
     """The MyST source of the index page.
 
     ``entries`` are dicts with ``name`` (file stem), ``title``, ``line`` and ``exercises``
-    (how many).
+    (how many); ``benchmarks`` is BENCHMARKS.md's benchmark section (none: no section).
     """
     toctree = "\n".join(e["name"] for e in entries)
     items = []
@@ -148,9 +152,36 @@ def index_page(entries: list[dict], readme_text: str, results: str, results_sour
         + (" A worked solution follows each exercise, collapsed until you open it."
            if exercises else ""), "", *items, "",
         "## Results", "", f"Copied from {results_source}.", "", results, "",
-        "## Benchmarks", "", "Copied from the README's benchmark section.", "",
-        readme_benchmarks(readme_text), "",
+        *(["## Benchmarks", "", "Copied from `BENCHMARKS.md`.", "", benchmarks, ""]
+          if benchmarks else []),
     ])
+
+
+#: The course's style sheet. The theme's column is about 690 px wide on a 1280 px screen, too
+#: narrow for the notebooks' 100-character lines, and its tables wrap "20.51 ± 1.65" onto
+#: three lines. A narrower sidebar and page contents give the article about 800 px there;
+#: code and outputs keep their lines and scroll sideways inside their box; a table keeps
+#: each numeric (right-aligned) cell on one line and scrolls as a whole when wider than the
+#: column. The index page has no "on this page" column (its three sections are in the text).
+CSS = """\
+@media (min-width: 960px) {
+  .bd-page-width { max-width: 110rem; }
+  .bd-sidebar-primary { width: 15rem; max-width: 15rem; flex: 0 0 15rem; }
+}
+@media (min-width: 1200px) {
+  :root { --pst-sidebar-secondary: 13rem; }
+  .bd-main .bd-content:not(:has(#pst-secondary-sidebar)) .bd-article-container {
+    max-width: 100%; }
+}
+.bd-main .bd-content .bd-article-container .bd-article { padding-left: 1.5rem;
+  padding-right: 1.5rem; }
+.bd-content div.cell div.cell_input pre, .bd-content div.cell div.cell_output pre,
+.bd-article div.highlight pre { overflow-x: auto; white-space: pre; font-size: 0.8125rem; }
+.bd-article table.table { display: block; max-width: 100%; overflow-x: auto;
+  font-size: 0.875rem; }
+.bd-article table.table td.text-right, .bd-article table.table th.text-right {
+  white-space: nowrap; }
+"""
 
 
 SPHINX_CONF = {
@@ -175,11 +206,18 @@ SPHINX_CONF = {
     "nb_mime_priority_overrides": [("html", "application/vnd.jupyter.widget-view+json", None)],
     "myst_heading_anchors": 3,
     "exclude_patterns": ["**.ipynb_checkpoints", "student/**"],
+    "html_static_path": ["_static"],
+    "html_css_files": ["course.css"],
 }
+# The index page's contents are its own three sections: no "on this page" column there.
+SPHINX_CONF["html_theme_options"] = {**SPHINX_CONF["html_theme_options"],
+                                     "secondary_sidebar_items": {"**": ["page-toc.html"],
+                                                                 "index": []}}
 
 
 def build_site(executed: list[Path], out_dir: Path, readme: Path, results_md: Path | None = None,
-               student_dir: Path | None = None, quiet: bool = True) -> Path:
+               student_dir: Path | None = None, quiet: bool = True,
+               results_doc: Path | None = None, benchmarks_doc: Path | None = None) -> Path:
     """Build the site from already executed notebooks; return the path of its index page.
 
     Parameters
@@ -190,12 +228,23 @@ def build_site(executed: list[Path], out_dir: Path, readme: Path, results_md: Pa
         Where the HTML goes (``index.html`` at its top). An existing Sphinx build there is
         replaced; any other non-empty folder is refused.
     readme : Path
-        The README: its introduction, its notebooks table, its results and benchmarks.
+        The README: its introduction and its table of notebooks.
     results_md : Path, optional
-        A results table written by notebook 05 in this run; used instead of the README's
-        block when the file exists.
+        A results table written by notebook 05 in this run; used instead of RESULTS.md's
+        generated block when the file exists.
     student_dir : Path, optional
         Folder of the student edition; each notebook's student file is linked for download.
+    quiet : bool
+        Keep Sphinx's progress off the terminal (its warnings are still printed).
+    results_doc, benchmarks_doc : Path, optional
+        RESULTS.md (its generated block, when ``results_md`` is absent) and BENCHMARKS.md
+        (its ``## Benchmarks`` table); default: those names beside ``readme``. A missing
+        BENCHMARKS.md leaves the benchmarks off the index.
+
+    Returns
+    -------
+    Path
+        ``out_dir / "index.html"``.
 
     Raises
     ------
@@ -209,8 +258,10 @@ def build_site(executed: list[Path], out_dir: Path, readme: Path, results_md: Pa
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / ".buildinfo").exists():
         raise SiteError(f"{out_dir} exists and is not a site built here; not overwriting it")
     readme_text = Path(readme).read_text(encoding="utf-8")
+    docs = {"results": Path(results_doc or Path(readme).with_name("RESULTS.md")),
+            "benchmarks": Path(benchmarks_doc or Path(readme).with_name("BENCHMARKS.md"))}
     with tempfile.TemporaryDirectory(prefix="course-site-") as work:
-        html = _build(Path(work), executed, readme_text, results_md, student_dir, quiet)
+        html = _build(Path(work), executed, readme_text, results_md, student_dir, quiet, docs)
         shutil.rmtree(out_dir, ignore_errors=True)  # only once the new site is built
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(html, out_dir)
@@ -218,7 +269,7 @@ def build_site(executed: list[Path], out_dir: Path, readme: Path, results_md: Pa
 
 
 def _build(work: Path, executed: list[Path], readme_text: str, results_md: Path | None,
-           student_dir: Path | None, quiet: bool) -> Path:
+           student_dir: Path | None, quiet: bool, docs: dict[str, Path]) -> Path:
     """Write the Sphinx sources into ``work/src``, build ``work/html``, return it."""
     import nbformat
     from sphinx.application import Sphinx
@@ -226,6 +277,8 @@ def _build(work: Path, executed: list[Path], readme_text: str, results_md: Path 
     lines = readme_lines(readme_text)
     src, html = work / "src", work / "html"
     src.mkdir()
+    (src / "_static").mkdir()
+    (src / "_static" / "course.css").write_text(CSS, encoding="utf-8")
     entries = []
     for path in executed:
         path = Path(path)
@@ -249,11 +302,19 @@ def _build(work: Path, executed: list[Path], readme_text: str, results_md: Path 
         results = Path(results_md).read_text(encoding="utf-8").strip()
         source = (f"`{Path(results_md).name}`, written by notebook 05 when `make course` "
                   "executed it")
+    elif docs["results"].is_file():
+        results = results_block(docs["results"].read_text(encoding="utf-8"), docs["results"])
+        source = f"the generated results block of `{docs['results'].name}`"
     else:
-        results = readme_results(readme_text)
-        source = "the README's generated results block"
+        raise SiteError(f"no results table: neither {results_md} (written by notebook 05) nor "
+                        f"{docs['results']} exists")
+    benchmarks = ""
+    if docs["benchmarks"].is_file():
+        benchmarks = benchmarks_section(docs["benchmarks"].read_text(encoding="utf-8"),
+                                        docs["benchmarks"])
     (src / "index.md").write_text(
-        index_page(entries, readme_text, results, source, student), encoding="utf-8")
+        index_page(entries, readme_text, results, source, student, benchmarks),
+        encoding="utf-8")
     status, warnings = io.StringIO(), io.StringIO()
     with _warnings.catch_warnings():
         # sphinx-book-theme 1.x reads a Sphinx attribute that Sphinx 9 deprecates; harmless.

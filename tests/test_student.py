@@ -7,11 +7,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from lowlight_utils.config import is_smoke
 from lowlight_utils.student import (
+    ANSWER_SOURCE,
     ANSWER_TAG,
     EXERCISE,
     SOLUTION,
     count_tagged,
+    solution_only_names,
     student_edition,
     tags,
     write_student_edition,
@@ -87,3 +90,61 @@ def test_student_edition_of_the_course(tmp_path):
         for cell in full.cells:
             if SOLUTION in tags(cell) and cell.source.strip():
                 assert cell.source not in kept, f"{source.name}: a solution survived"
+
+
+def test_solution_only_names_finds_what_the_student_edition_loses():
+    nb = nbformat.v4.new_notebook(cells=[
+        new_code("import numpy as np\nscores = {}"),
+        new_md("**Exercise 1.** Compute the best sigma.", metadata={"tags": [EXERCISE]}),
+        new_code("best = max([1, 2])\ndef helper(x):\n    return x\n%time helper(1)",
+                 metadata={"tags": [SOLUTION]}),
+        new_code("scores['a'] = 1"),  # defined outside the solution: fine
+        new_code("def f(best):\n    return best\nprint(helper(np.pi))"),  # an argument: fine
+        new_code("assert best > 1\nlater = 2"),
+        new_code("best = 0\nassert later and best == 0"),  # rebinds it: fine from here on
+    ])
+    assert solution_only_names(nb) == [
+        "cell 4 reads `helper`, which only a solution cell defines (cell 2)",
+        "cell 5 reads `best`, which only a solution cell defines (cell 2)"]
+    # what the student edition does with it: the same cells fail without the solution
+    student = student_edition(nb)
+    namespace: dict = {}
+    with pytest.raises(NameError, match="helper"):
+        for cell in student.cells:
+            if cell.cell_type == "code":
+                exec("\n".join(line for line in cell.source.splitlines()
+                               if not line.startswith("%")), namespace)
+
+
+@pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks")
+@pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_no_kept_cell_reads_what_only_a_solution_defines(source):
+    """A claims cell may assert only on what the notebook itself computes."""
+    problems = solution_only_names(nbformat.read(source, as_version=4))
+    assert problems == [], (
+        f"{source.name}: the student edition would stop with a NameError: {problems}")
+
+
+#: The student editions that ``make smoke`` executes (LOWLIGHT_SMOKE=1, full profile): the
+#: notebooks that train or read nothing from another notebook.
+STUDENT_SMOKE = ("01", "06")
+
+
+@pytest.mark.skipif(not is_smoke(), reason="executes notebooks: make smoke runs it "
+                    "(LOWLIGHT_SMOKE=1)")
+@pytest.mark.parametrize("number", STUDENT_SMOKE)
+def test_student_edition_runs_top_to_bottom(tmp_path, number):
+    """The student's notebook, answer cells untouched, runs from the first cell to the last."""
+    from lowlight_utils.course import NotebookFailed, run_notebook
+
+    source = next(p for p in NOTEBOOKS if p.name.startswith(number))
+    (path,) = write_student_edition([source], tmp_path / "student")
+    try:
+        run_notebook(path, tmp_path / "executed")
+    except NotebookFailed as err:
+        pytest.fail(f"the student edition of {source.name} does not run: {err}")
+    executed = nbformat.read(tmp_path / "executed" / path.name, as_version=4)
+    answers = [c for c in executed.cells if ANSWER_TAG in tags(c)]
+    has_solutions = count_tagged(nbformat.read(source, as_version=4), SOLUTION) > 0
+    assert bool(answers) == has_solutions and count_tagged(executed, SOLUTION) == 0
+    assert all(c.source == ANSWER_SOURCE and not c.outputs for c in answers)
