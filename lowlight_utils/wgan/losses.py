@@ -43,6 +43,21 @@ def gradient_penalty(critic, condition, real, fake, wrt: str = "pair", alpha=Non
     -------
     tf.Tensor
         Scalar penalty (float32).
+
+    Notes
+    -----
+    The norm is per sample only if the critic scores each sample on its own: with batch
+    normalization (``training=True``) a sample's score depends on the whole batch and the
+    gradient taken here mixes samples; the course's default critic has no batch norm
+    (:func:`lowlight_utils.wgan.critic`).
+
+    References
+    ----------
+    Gulrajani, Ahmed, Arjovsky, Dumoulin and Courville, "Improved Training of Wasserstein
+    GANs", NeurIPS 2017, eq. (3) and Algorithm 1. Official code:
+    github.com/igul222/improved_wgan_training, ``gan_64x64.py`` (``interpolates = real_data
+    + alpha * (fake_data - real_data)``, ``slopes = sqrt(sum(gradients ** 2))``,
+    ``gradient_penalty = mean((slopes - 1) ** 2)``).
     """
     if wrt not in ("pair", "image"):
         raise ValueError(f"wrt must be 'pair' or 'image', got {wrt!r}")
