@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -107,7 +108,8 @@ def run_notebook(path: Path, out_dir: Path, timeout: int = 1800) -> float:
     if failure is not None:
         cell = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and any(
             o.get("output_type") == "error" for o in c.get("outputs", []))), "?")
-        raise NotebookFailed(f"{path.name} failed in cell {cell}:\n{failure}")
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", str(failure))  # the traceback's colours
+        raise NotebookFailed(f"{path.name} failed in cell {cell}:\n{plain}")
     return seconds
 
 

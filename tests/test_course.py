@@ -112,3 +112,18 @@ def test_course_refuses_a_results_file_without_its_block_before_running(tmp_path
     assert main(["--notebooks", str(tmp_path / "nb"), "--results",
                  str(tmp_path / "RESULTS.md")]) == 2
     assert "RESULTS.md" in capsys.readouterr().err
+
+
+def test_a_failing_notebook_is_named_with_its_cell_in_plain_text(tmp_path):
+    import nbformat
+
+    from lowlight_utils.course import NotebookFailed, run_notebook
+
+    path = tmp_path / "03_x.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("assert x == 2, 'x is not 2'")]), path)
+    with pytest.raises(NotebookFailed, match=r"03_x.ipynb failed in cell 1") as err:
+        run_notebook(path, tmp_path / "executed")
+    assert "AssertionError: x is not 2" in str(err.value) and "\x1b[" not in str(err.value)
+    assert (tmp_path / "executed" / "03_x.ipynb").is_file()  # kept, to look at the error
