@@ -168,7 +168,8 @@ PRESETS: dict[str, Preset] = {
             postprocess="contrast-stretch",
             departures=(
                 "no VGG perceptual or texture loss: pretrained VGG weights cannot be "
-                "downloaded here; L1 (weight 100) stands in for the content term",
+                "downloaded here; L1 (pix2pix's lambda 100 on [-1, 1], l1_weight 200 on "
+                "[0, 1]) stands in for the content term",
                 "colour loss weight 0.3 = the report's 2 x 0.15; mean instead of sum over "
                 "pixels, so the weight does not depend on the crop size",
                 "trains on low-light pairs, not DPED phone/DSLR pairs (not downloadable here); "

@@ -11,7 +11,8 @@ fake samples.
 Losses:
 
 * critic: ``mean(fake) - mean(real) + lambda_gp * GP`` (lambda_gp = 10);
-* generator: ``-mean(fake) + 100 * L1`` (the L1 term is the low-light report's).
+* generator: ``-mean(fake) + lambda * L1`` (the low-light report's lambda = 100 on images in
+  [-1, 1], as in pix2pix: ``l1_weight`` 200 on the course's [0, 1] images).
 
 The critic is updated ``n_critic`` times per generator update, **each time on a fresh real
 batch**: a training step receives ``n_critic`` batches stacked along the batch axis

@@ -7,6 +7,7 @@ import keras
 from ..fused_adam import FusedAdam
 from ..method_spec import Method
 from ..pix2pix.method import PROFILE_SETTINGS as GENERATOR_SETTINGS
+from ..pix2pix.model import L1_WEIGHT
 from ..pix2pix.networks import unet_generator
 from .model import WGANGP
 from .networks import check_norm, critic
@@ -15,11 +16,13 @@ from .networks import check_norm, critic
 #: code ``gan_64x64.py``, ``MODE == 'wgan-gp'``): a critic without batch normalization,
 #: Adam with beta_1 = 0 and beta_2 = 0.9 for critic *and* generator at the same learning rate
 #: (1e-4), no gradient clipping, no learning-rate decay, n_critic = 5 critic updates per
-#: generator update and lambda = 10. The L1 term (weight 100, on [0, 1] images) and the
-#: 16x16 PatchGAN critic are the low-light report's, which conditions the GAN on the input.
+#: generator update and lambda = 10. The L1 term and the 16x16 PatchGAN critic are the
+#: low-light report's, which conditions the GAN on the input: its 100 x L1 is weighed as
+#: pix2pix's lambda (``pix2pix.model.L1_WEIGHT`` = 200 on the course's [0, 1] images, the same
+#: term as ``pix2pix-bce``'s), since the report's generator is pix2pix's, with its tanh output.
 PAPER = {
     "critic_variant": "16x16", "critic_norm": "none", "n_critic": 5, "gp_weight": 10.0,
-    "l1_weight": 100.0, "clip_value": None, "critic_optimizer": "adam", "beta_1": 0.0,
+    "l1_weight": L1_WEIGHT, "clip_value": None, "critic_optimizer": "adam", "beta_1": 0.0,
     "beta_2": 0.9, "decay_rate": 1.0, "decay_epochs": 6, "clipnorm": None,
     "color_weight": 0.0, "gp_reduce": "mean",
 }

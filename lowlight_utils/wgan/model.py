@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
-from ..pix2pix.model import generator_test_step, record_train_step
+from ..pix2pix.model import L1_WEIGHT, generator_test_step, record_train_step
 from ..pix2pix.networks import _stride_of
 from .losses import color_loss, gradient_penalty
 
@@ -30,7 +30,8 @@ class WGANGP(keras.Model):
     gp_weight : float
         lambda_gp (10). 0 disables the penalty (weight clipping variant).
     l1_weight : float
-        Weight of the L1 term of the generator loss (100).
+        Weight of the L1 term of the generator loss, on images in [0, 1]
+        (``pix2pix.model.L1_WEIGHT`` = 200: lambda = 100 on [-1, 1], as in pix2pix).
     clip_value : float, optional
         Clip every critic weight to ``[-clip_value, clip_value]`` after each update (the
         original WGAN; 0.01).
@@ -44,7 +45,7 @@ class WGANGP(keras.Model):
     """
 
     def __init__(self, generator, critic, n_critic: int = 5, gp_weight: float = 10.0,
-                 l1_weight: float = 100.0, clip_value: float | None = None,
+                 l1_weight: float = L1_WEIGHT, clip_value: float | None = None,
                  gp_wrt: str = "pair", color_weight: float = 0.0, gp_reduce: str = "mean",
                  **kwargs):
         super().__init__(**kwargs)
