@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -36,17 +37,54 @@ def pairs_dir(tmp_path):
     return tmp_path / "data"
 
 
-def test_help_lists_the_commands(capsys):
+COMMANDS = ("prepare", "train", "evaluate", "enhance", "bench", "colab", "course",
+            "site-check")
+
+
+def test_help_lists_the_commands_and_each_has_examples(capsys):
     with pytest.raises(SystemExit) as exc:
         cli.main(["--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    for command in ("prepare", "train", "evaluate", "enhance"):
-        assert command in out
-    with pytest.raises(SystemExit) as exc:  # course's own options are passed through
-        cli.main(["course", "--help"])
-    assert exc.value.code == 0
-    assert "--notebooks" in capsys.readouterr().out
+    for command in COMMANDS:
+        assert f"    {command}" in out and f"lowlight_utils {command}" in out, command
+    # the delegated commands print their module's own options, then our examples
+    own = {"prepare": "--lol", "train": "--list-presets", "evaluate": "--baseline",
+           "enhance": "--test-mode", "bench": "train-step", "colab": "--repo",
+           "course": "--notebooks", "site-check": "--chromium"}
+    for command in COMMANDS:
+        with pytest.raises(SystemExit) as exc:
+            cli.main([command, "--help"])
+        assert exc.value.code == 0, command
+        out = capsys.readouterr().out
+        assert own[command] in out, command
+        examples = out.split("examples:", 1)[1]
+        assert examples.count(f"python -m lowlight_utils {command}") >= 2, command
+
+
+def test_delegated_commands_get_the_rest_of_the_line(tmp_path, capsys):
+    from lowlight_utils.colab import install_source
+
+    assert cli.main(["colab"]) == 0
+    assert f"installs from {install_source()}" in capsys.readouterr().out
+    empty = tmp_path / "site"
+    empty.mkdir()
+    assert cli.main(["-q", "site-check", str(empty)]) == 2  # sitecheck's own status
+    assert f"{empty} has no .html pages" in capsys.readouterr().err
+
+
+def test_method_names_learned_methods_only(tmp_path, capsys):
+    for argv, message in [
+        (["evaluate", "--method", "clahe"], "choose a classical one with --baseline clahe"),
+        (["evaluate", "--method", "baselines"], "--baseline all"),
+        (["evaluate", "--method", "pix2pix-bce"], "--model RUN_DIR/best.keras"),
+        (["enhance", "--method", "gamma", "x.png", "--out", str(tmp_path / "o")],
+         "--baseline gamma"),
+        (["evaluate", "--baseline", "gamma", "--test-mode", "training"], "--model only"),
+    ]:
+        assert cli.main(["-q", *argv]) == 1, argv
+        assert message in capsys.readouterr().err, argv
+    assert not (tmp_path / "o").exists()
 
 
 def test_module_entry_point_runs():
@@ -61,16 +99,16 @@ def test_enhance_with_a_baseline_names_failures_and_never_overwrites(tmp_path, c
         write_rgb(src / f"p{i}.png", shape=(20, 30), seed=i)
     (src / "bad.jpg").write_bytes(b"not a jpeg")
     out = tmp_path / "out"
-    assert cli.main(["-q", "enhance", "--method", "gamma", str(src), "--out", str(out)]) == 1
+    assert cli.main(["-q", "enhance", "--baseline", "gamma", str(src), "--out", str(out)]) == 1
     printed = capsys.readouterr().out
     assert "bad.jpg" in printed and "2 image(s) written" in printed
     assert sorted(p.name for p in out.iterdir()) == ["p0.png", "p1.png"]
     stamp = (out / "p0.png").read_bytes()
-    assert cli.main(["-q", "enhance", "--method", "clahe", str(src / "p0.png"),
+    assert cli.main(["-q", "enhance", "--baseline", "clahe", str(src / "p0.png"),
                      "--out", str(out)]) == 1
     assert "overwrite" in capsys.readouterr().err
     assert (out / "p0.png").read_bytes() == stamp
-    assert cli.main(["-q", "enhance", "--method", "clahe", str(src / "p0.png"),
+    assert cli.main(["-q", "enhance", "--baseline", "clahe", str(src / "p0.png"),
                      "--out", str(out), "--overwrite"]) == 0
     assert (out / "p0.png").read_bytes() != stamp
 
@@ -78,11 +116,11 @@ def test_enhance_with_a_baseline_names_failures_and_never_overwrites(tmp_path, c
 def test_enhance_refuses_to_write_into_an_input_folder(tmp_path, capsys):
     src = tmp_path / "in"
     write_rgb(src / "a.png")
-    assert cli.main(["-q", "enhance", "--method", "gamma", str(src),
+    assert cli.main(["-q", "enhance", "--baseline", "gamma", str(src),
                      "--out", str(src / "out")]) == 1
     assert "input folder" in capsys.readouterr().err
     assert not (src / "out").exists()
-    assert cli.main(["-q", "enhance", "--method", "gamma", str(tmp_path / "missing.png"),
+    assert cli.main(["-q", "enhance", "--baseline", "gamma", str(tmp_path / "missing.png"),
                      "--out", str(tmp_path / "o")]) == 1
     assert "missing.png" in capsys.readouterr().err
 
@@ -104,7 +142,8 @@ def test_train_resume_evaluate_and_enhance_with_the_model(pairs_dir, tmp_path, c
     assert "| best.keras |" in out
     with open(table) as f:
         rows = list(csv.DictReader(f))
-    assert rows and set(rows[0]) == {"name", "psnr", "ssim", "uqi", "mae", "ciede2000"}
+    assert rows and set(rows[0]) == {"name", "psnr", "ssim", "uqi", "mae", "ciede2000",
+                                     "protocol"}
     assert cli.main(["-q", "evaluate", "--model", str(run / "best.keras"), "--data",
                      str(pairs_dir), "--csv", str(table)]) == 1  # no silent overwrite
 
@@ -129,18 +168,67 @@ def test_train_resume_evaluate_and_enhance_with_the_model(pairs_dir, tmp_path, c
     assert np.abs(got - expected).max() <= 1 / 255 + 1e-6  # 8-bit rounding only
     assert np.abs(got - load_image(enhanced / "odd.png")).max() > 1 / 255  # it did something
     capsys.readouterr()
-    assert cli.main(["-q", "enhance", "--method", "gamma", str(odd), "--out",
+    assert cli.main(["-q", "enhance", "--baseline", "gamma", str(odd), "--out",
                      str(tmp_path / "g"), "--ensemble"]) == 1
     assert "--model only" in capsys.readouterr().err
     assert cli.main(["-q", "evaluate", "--model", str(run / "best.keras"), "--data",
                      str(pairs_dir), "--ensemble"]) == 0
 
 
+def test_a_pipe_gets_plain_lines_and_the_test_mode_reaches_the_model(pairs_dir, tmp_path):
+    """No progress bar (no ``\\x1b[`` escape code) when the output is captured, as in CI."""
+    def run(*args):
+        done = subprocess.run([sys.executable, "-m", "lowlight_utils", *args], cwd=REPO,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        assert "\x1b[" not in done.stdout + done.stderr, args
+        return done.stdout
+
+    out = run("train", "--method", "pix2pix-bce", "--data", str(pairs_dir), "--profile",
+              "quick", "--epochs", "1", "--out", str(tmp_path / "run"))
+    assert re.search(r"^\d+/\d+ - \d+s - .* - psnr: ", out, re.M)  # Keras' verbose=2 line
+    model_path = str(tmp_path / "run" / "best.keras")
+    out = run("evaluate", "--model", model_path, "--data", str(pairs_dir))
+    assert "best.keras: 1/" in out and "| best.keras |" in out
+    odd = tmp_path / "odd"
+    write_rgb(odd / "odd.png", shape=(37, 53))
+    out = run("enhance", "--model", model_path, str(odd), "--out", str(tmp_path / "e"),
+              "--test-mode", "training")
+    assert "1/1 images" in out and "1 image(s) written" in out
+
+    from lowlight_utils.inference import enhance_image
+    from lowlight_utils.training import load_model
+
+    model, low = load_model(model_path), load_image(odd / "odd.png")
+    got = load_image(tmp_path / "e" / "odd.png")
+    assert np.abs(got - enhance_image(model, low, training=True)).max() <= 0.5 / 255 + 1e-6
+    assert np.abs(got - enhance_image(model, low, training=False)).max() > 1 / 255
+
+
 def test_evaluate_baselines_prints_one_row_each(pairs_dir, capsys):
-    assert cli.main(["-q", "evaluate", "--method", "baselines", "--data", str(pairs_dir)]) == 0
+    assert cli.main(["-q", "evaluate", "--baseline", "all", "--data", str(pairs_dir)]) == 0
     out = capsys.readouterr().out
     for name in ("identity", "gamma", "histeq", "clahe"):
         assert f"| {name} |" in out
+
+
+def test_evaluate_protocol_is_in_its_help_and_in_every_row(pairs_dir, tmp_path, capsys):
+    """--protocol rgb|gt-mean (issue 28): named in --help, recorded in the table and CSV,
+    and the scores are evaluate_pairs' with that protocol."""
+    with pytest.raises(SystemExit):
+        cli.main(["evaluate", "--help"])
+    assert "--protocol {rgb,gt-mean}" in capsys.readouterr().out
+    psnrs = {}
+    for protocol in ("rgb", "gt-mean"):
+        table = tmp_path / f"{protocol}.csv"
+        assert cli.main(["-q", "evaluate", "--baseline", "gamma", "--data", str(pairs_dir),
+                         "--protocol", protocol, "--csv", str(table)]) == 0
+        assert f"| gamma | {protocol} |" in capsys.readouterr().out
+        with open(table) as f:
+            rows = list(csv.DictReader(f))
+        assert rows and {r["protocol"] for r in rows} == {protocol}
+        psnrs[protocol] = [float(r["psnr"]) for r in rows]
+    assert psnrs["rgb"] != psnrs["gt-mean"]
 
 
 def test_bad_arguments_fail_clearly(tmp_path, capsys):
@@ -222,12 +310,12 @@ def noisy_dir(tmp_path):
 
 
 def test_evaluate_task_baselines_tuned_on_val_with_spread_and_ciede(noisy_dir, capsys):
-    assert cli.main(["-q", "evaluate", "--method", "baselines", "--task", "noise",
+    assert cli.main(["-q", "evaluate", "--baseline", "all", "--task", "noise",
                      "--data", str(noisy_dir)]) == 0
     out = capsys.readouterr().out
     from lowlight_utils.restoration_baselines import TASK_BASELINES
 
-    assert "| method | PSNR (dB) | SSIM | UQI | MAE | CIEDE2000 |" in out
+    assert "| method | protocol | PSNR (dB) | SSIM | UQI | MAE | CIEDE2000 |" in out
     for name in ("identity", *TASK_BASELINES["noise"]):
         row = next(line for line in out.splitlines() if line.startswith(f"| {name} |"))
         assert row.count("±") == 5, row
@@ -242,12 +330,12 @@ def test_task_and_method_must_match(tmp_path, capsys):
     src = tmp_path / "in"
     write_rgb(src / "a.png")
     for argv, message in [
-        (["evaluate", "--method", "clahe", "--task", "noise"],
-         "--method clahe is a low-light baseline; --task noise takes nl-means"),
-        (["evaluate", "--method", "nl-means"], "--task low-light takes identity"),
-        (["enhance", "--method", "wiener", "--task", "noise", str(src), "--out",
-          str(tmp_path / "o")], "--method wiener is a blur baseline"),
-        (["evaluate", "--method", "baselines", "--task", "blur", "--data",
+        (["evaluate", "--baseline", "clahe", "--task", "noise"],
+         "--baseline clahe is a low-light baseline; --task noise takes identity, nl-means"),
+        (["evaluate", "--baseline", "nl-means"], "--task low-light takes identity"),
+        (["enhance", "--baseline", "wiener", "--task", "noise", str(src), "--out",
+          str(tmp_path / "o")], "--baseline wiener is a blur baseline"),
+        (["evaluate", "--baseline", "all", "--task", "blur", "--data",
           str(sample_dataset())], "embedded low-light sample, not a blur one"),
         (["train", "--preset", "bce-sidd-report", "--task", "blur", "--out",
           str(tmp_path / "r")], "preset bce-sidd-report trains on the noise task"),
@@ -290,7 +378,7 @@ def test_enhance_with_a_tuned_blur_baseline_sharpens(tmp_path, capsys):
     clean = data.astronaut()[100:196, 150:278] / 255.0  # detailed: every grid setting helps
     blurred = synthesize_blur(clean, seed=0, noise=BLUR_NOISE)
     save_image(tmp_path / "in" / "cat.png", blurred)
-    assert cli.main(["-q", "enhance", "--task", "blur", "--method", "wiener",
+    assert cli.main(["-q", "enhance", "--task", "blur", "--baseline", "wiener",
                      str(tmp_path / "in" / "cat.png"), "--out", str(tmp_path / "out")]) == 0
     assert "wiener: {'balance':" in capsys.readouterr().out
     sharp = load_image(tmp_path / "out" / "cat.png")

@@ -292,6 +292,14 @@ def test_training_mode_applies_dropout_reproducibly():
     assert np.abs(out - enhance_image(no_dropout, img, training=True)).max() > 1e-3
     for old, new in zip(seeds, model.non_trainable_variables, strict=True):
         np.testing.assert_array_equal(old, new.numpy())
+    # a copy whose seed generators start elsewhere (as after loading) gives the same output
+    copy = keras.models.clone_model(model)
+    copy.set_weights(model.get_weights())
+    copy.size_multiple = model.size_multiple
+    for v in copy.non_trainable_variables:
+        if v.path.endswith("seed_generator_state"):
+            v.assign(v + 12345)
+    np.testing.assert_array_equal(enhance_image(copy, img, training=True), out)
 
 
 def test_enhance_files_passes_the_mode_on_and_prints_plain_lines_off_a_terminal(

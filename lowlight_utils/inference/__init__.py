@@ -13,7 +13,7 @@ A network trained on 96- or 256-pixel crops is fully convolutional, so it can ru
 
 Inference is deterministic. By default the model runs with ``training=False`` (dropout off,
 batch norm with its moving statistics); ``training=True`` runs it as pix2pix does at test
-time (batch statistics of each image, dropout with a fixed mask), leaving the model unchanged. One ``tf.function`` with a shape-agnostic signature is traced
+time (batch statistics of each image, dropout from a fixed seed), leaving the model unchanged. One ``tf.function`` with a shape-agnostic signature is traced
 per model and reused, so repeated sizes never retrace.
 
 One module per step: :mod:`.stride` (what size a model needs), :mod:`.images` (padding,

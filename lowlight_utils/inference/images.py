@@ -18,6 +18,8 @@ DEFAULT_OVERLAP = 64
 #: The default of ``enhance_image(training=...)``: False runs the network in inference mode
 #: (moving averages, no dropout), True as pix2pix tests (batch statistics, dropout).
 TRAINING_MODE = False
+#: The seed of the dropout masks when ``training=True``.
+DROPOUT_SEED = 0
 
 _ENHANCERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -67,8 +69,10 @@ def _enhancer(model, training: bool = False):
     """The cached traced function ``batch -> enhanced batch`` of ``model``.
 
     ``training=True`` runs the model as in training (batch statistics, dropout) through
-    ``stateless_call``, so its moving statistics and its dropout seed are left as they were:
-    the same image always gives the same output, and the model is not changed.
+    ``stateless_call``, so its moving statistics and its dropout seeds are left as they were,
+    and with every dropout seed set to ``(DROPOUT_SEED, i)`` for the model's i-th seed
+    generator: the output is a function of the weights and the image alone (a reloaded
+    model, in another process, gives the same).
     """
     cached = _ENHANCERS.get(model)
     if cached is not None and training in cached:
@@ -82,9 +86,12 @@ def _enhancer(model, training: bool = False):
         m = ref()
         if not training:
             return m(padded, training=False)
-        out, _ = m.stateless_call([v.value for v in m.trainable_variables],
-                                  [v.value for v in m.non_trainable_variables],
-                                  padded, training=True)
+        seeds = iter(range(len(m.non_trainable_variables)))
+        fixed = [tf.constant([DROPOUT_SEED, next(seeds)], v.dtype)
+                 if v.path.endswith("seed_generator_state") else v.value
+                 for v in m.non_trainable_variables]
+        out, _ = m.stateless_call([v.value for v in m.trainable_variables], fixed, padded,
+                                  training=True)
         return out
 
     @tf.function(input_signature=[tf.TensorSpec([None, None, None, 3], tf.float32)])
@@ -185,9 +192,9 @@ def enhance_image(
         averages, no dropout), what Keras' ``predict`` does. True: as pix2pix runs its
         generator at test time (Isola et al. 2017, section 3.3: batch statistics of the
         image itself and dropout; the official code's default without ``--eval``). Each
-        image (and each tile) is normalised on its own statistics; dropout draws its mask
-        from the model's seed without advancing it, so the output is reproducible and the
-        model (moving averages included) is left unchanged. Default
+        image (and each tile) is normalised on its own statistics; dropout draws its masks
+        from a fixed seed (:data:`DROPOUT_SEED`), so the output is reproducible, and the
+        model (moving averages and seeds included) is left unchanged. Default
         :data:`TRAINING_MODE`, the mode that scored better on the test split (see there).
 
     Returns
