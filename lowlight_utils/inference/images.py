@@ -16,7 +16,11 @@ DEFAULT_TILE = 1024
 DEFAULT_OVERLAP = 64
 
 #: The default of ``enhance_image(training=...)``: False runs the network in inference mode
-#: (moving averages, no dropout), True as pix2pix tests (batch statistics, dropout).
+#: (moving averages, no dropout), True as pix2pix tests (batch statistics, dropout). Kept
+#: False: on the test split, the quick profile's pix2pix (instance norm, dropout) tied on
+#: PSNR and lost a little SSIM in training mode; a batch-norm generator (the full
+#: profile's normalisation) gained SSIM in training mode, so measure your own model with
+#: ``python -m lowlight_utils evaluate --model RUN/best.keras --test-mode training``.
 TRAINING_MODE = False
 #: The seed of the dropout masks when ``training=True``.
 DROPOUT_SEED = 0
