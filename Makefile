@@ -67,7 +67,7 @@ smoke: $(STAMP)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && start=$$(date +%s) && \
 	export LOWLIGHT_PROFILE=full LOWLIGHT_SMOKE=1 LOWLIGHT_RUNS_DIR="$$tmp/runs" \
 		LOWLIGHT_MODELS_DIR="$$tmp/runs/models" $(ONE_THREAD) || exit 1; \
-	presets() { $(BIN)/pytest -p no:cacheprovider tests/test_smoke.py && \
+	presets() { $(BIN)/pytest -p no:cacheprovider tests/training/test_smoke.py && \
 		$(BIN)/pytest $(NBVAL) notebooks/01_*.ipynb notebooks/06_*.ipynb; }; \
 	if [ "$(SMOKE_LANES)" = 1 ]; then \
 		$(BIN)/pytest $(NBVAL) notebooks/0[2-5]_*.ipynb; second=$$?; presets; first=$$?; \
@@ -105,14 +105,14 @@ test: $(STAMP)
 	test "$$nb" -eq 0 && test "$$sm" -eq 0
 
 course: $(STAMP)
-	$(BIN)/python -m lowlight_utils.course
+	$(BIN)/python -m lowlight_utils.courseware.runner
 
 # The site and student edition from the notebooks `make test` executed (no second run).
 site: $(STAMP)
-	$(BIN)/python -m lowlight_utils.course --no-execute --strict
+	$(BIN)/python -m lowlight_utils.courseware.runner --no-execute --strict
 
 site-check: site
-	$(BIN)/python -m lowlight_utils.sitecheck build/course/site
+	$(BIN)/python -m lowlight_utils.courseware.sitecheck build/course/site
 
 # Re-pair every notebook with its script after editing either.
 sync: $(STAMP)

@@ -26,8 +26,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from .degradations import TASKS
-from .restoration_baselines import TASK_BASELINES
+from .classical.restoration import TASK_BASELINES
+from .data.degradations import TASKS
 
 PROFILES = ("quick", "full", "auto")
 BASELINE_CHOICES = ("identity", "gamma", "histeq", "clahe")
@@ -38,13 +38,13 @@ METHOD_CHOICES = BASELINE_CHOICES + tuple(n for names in TASK_BASELINES.values()
 
 def _prepare(args) -> int:
     if args.lol:
-        from .download import download_lol
+        from .data.download import download_lol
 
         dest = download_lol(args.lol)
         print(f"LOL is in {dest}")
         return 0
-    from .data import find_pairs
-    from .synthetic import sample_dataset
+    from .data.pairs import find_pairs
+    from .data.synthetic import sample_dataset
 
     root = sample_dataset(args.root, verbose=True, task=args.task)
     print(f"embedded sample ({args.task}): {len(find_pairs(root))} pairs in {root}")
@@ -53,7 +53,7 @@ def _prepare(args) -> int:
 
 def _check_data(data, task: str) -> None:
     """A ValueError when ``--data`` is an embedded sample of another task than ``task``."""
-    from .synthetic import sample_task
+    from .data.synthetic import sample_task
 
     kind = sample_task(data) if data is not None and Path(data).is_dir() else None
     if kind not in (None, task):
@@ -67,8 +67,8 @@ def _preset_run(args):
     import dataclasses
 
     from .config import cap_epochs, get_profile, smoke_capped
-    from .data import REPORT_AUGMENT, Augment
-    from .presets import get_preset
+    from .data.pairs import REPORT_AUGMENT, Augment
+    from .training.presets import get_preset
 
     preset = get_preset(args.preset)
     print(preset.describe())
@@ -90,7 +90,7 @@ def _train(args) -> int:
     from .training import fit_method, get_method
 
     if args.list_presets:
-        from .presets import list_presets
+        from .training.presets import list_presets
 
         print(list_presets())
         return 0
@@ -141,7 +141,7 @@ def _tuned(task: str, names, val_pairs) -> dict:
     """Name -> function of the ``task`` baselines ``names``, tuned on ``val_pairs``."""
     from functools import partial
 
-    from .restoration_baselines import restore, tune
+    from .classical.restoration import restore, tune
 
     methods = {}
     for name in names:
@@ -160,10 +160,10 @@ def _enhancer(args):
         return load_model(args.model)
     _check_method(args.method, args.task)
     if args.task == "low-light":
-        from .baselines import BASELINES
+        from .classical.lowlight import BASELINES
 
         return BASELINES[args.method]
-    from .data import course_splits
+    from .data.pairs import course_splits
 
     splits = course_splits(task=args.task)  # the embedded sample of the task
     return _tuned(args.task, [args.method], splits.val)[args.method]
@@ -182,10 +182,10 @@ def _model_fn(model, args):
 
 
 def _evaluate(args) -> int:
-    from .baselines import BASELINES
+    from .classical.lowlight import BASELINES
     from .config import SMOKE_ENV, cap_images, is_smoke
-    from .data import course_splits, load_image
-    from .metrics import evaluate_pairs
+    from .data.pairs import course_splits, load_image
+    from .metrics.tables import evaluate_pairs
 
     if args.method not in (None, "baselines"):
         _check_method(args.method, args.task)
@@ -208,7 +208,7 @@ def _evaluate(args) -> int:
         methods = {"identity": BASELINES["identity"],
                    **_tuned(args.task, names, cap_images(splits.val))}
     if args.postprocess == "contrast-stretch":
-        from .baselines import contrast_stretch
+        from .classical.lowlight import contrast_stretch
 
         methods = {f"{name} + stretch": (lambda img, f=fn: contrast_stretch(f(img)))
                    for name, fn in methods.items()}
@@ -254,7 +254,7 @@ def _progress(items, label: str, verbose: bool):
 
 def _expand_inputs(inputs: list[str]) -> tuple[list[Path], list[Path]]:
     """Files given directly plus the images inside folders; and the folders."""
-    from .data import is_image_file
+    from .data.pairs import is_image_file
 
     files, folders = [], []
     for raw in inputs:
@@ -287,7 +287,7 @@ def _enhance(args) -> int:
 
 
 def _course(args) -> int:
-    from .course import main as course_main
+    from .courseware.runner import main as course_main
 
     return int(course_main(args.course_args) or 0)
 
@@ -367,8 +367,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ensemble", action="store_true", help=ENSEMBLE_HELP)
     p.set_defaults(func=_enhance)
 
-    # its own options (see --help) are passed on to python -m lowlight_utils.course
-    p = sub.add_parser("course", help="run every notebook (python -m lowlight_utils.course)",
+    # its own options (see --help) are passed on to python -m lowlight_utils.courseware.runner
+    p = sub.add_parser("course", help="run every notebook (python -m lowlight_utils.courseware.runner)",
                        add_help=False)
     p.set_defaults(func=_course, course_args=[])
     return parser
@@ -376,16 +376,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    import os
+    from ._shared import tflog
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    tflog.quiet()
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if args.command == "course":
         args.course_args = extra
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    from .data import DatasetError
+    from .data.io import DatasetError
 
     try:
         return int(args.func(args) or 0)

@@ -95,7 +95,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lowlight_utils.data import course_splits, load_image
-from lowlight_utils.plotting import luminance, luminance_histograms, show_grid
+from lowlight_utils.notebook.plotting import luminance, luminance_histograms, show_grid
 
 splits = course_splits()
 print(splits)
@@ -145,7 +145,7 @@ print(f"distinct 8-bit luminance levels in the low test images: {min(levels)}-{m
 # with the reference's colour.
 
 # %%
-from lowlight_utils.colour import rgb_to_ycrcb, ycrcb_to_rgb
+from lowlight_utils.metrics.colour import rgb_to_ycrcb, ycrcb_to_rgb
 from lowlight_utils.metrics import psnr
 
 oracle_y, oracle_y_scaled, oracle_c = [], [], []
@@ -190,7 +190,7 @@ plt.show()
 # sRGB → linear light → × exposure → Poisson-Gaussian noise → sRGB → 8-bit.
 
 # %%
-from lowlight_utils.synthetic import srgb_to_linear, synthesize_low_light
+from lowlight_utils.data.synthetic import srgb_to_linear, synthesize_low_light
 
 x = np.linspace(0, 1, 256)
 fig, ax = plt.subplots(1, 2, figsize=(9, 3))
@@ -221,7 +221,7 @@ plt.show()
 # test run), the cell shows the same panels for four fixed settings instead.
 
 # %%
-from lowlight_utils.widgets import low_light_explorer
+from lowlight_utils.notebook.widgets import low_light_explorer
 
 low_light_explorer(clean)
 
@@ -239,7 +239,7 @@ low_light_explorer(clean)
 # measures memory. `course_splits` therefore splits by scene, and we check it.
 
 # %%
-from lowlight_utils.synthetic import scene_of
+from lowlight_utils.data.synthetic import scene_of
 
 scenes = {name: sorted({scene_of(p) for p in splits[name]}) for name in ("train", "val", "test")}
 for name, s in scenes.items():
@@ -258,7 +258,7 @@ for name, s in scenes.items():
 # seeded draws, averaged, so the figure is not the luck of one draw).
 
 # %%
-from lowlight_utils.leakage import leaky_vs_honest, one_pair_per_scene
+from lowlight_utils.data.leakage import leaky_vs_honest, one_pair_per_scene
 
 one_per_scene = one_pair_per_scene(all_pairs, scene_of, limit=30, seed=0)
 leak = leaky_vs_honest(one_per_scene, scene_of, copies=4, val_fraction=0.2, seed=0, draws=10)
@@ -325,7 +325,7 @@ geometry_ok = all(
 # its channel-permuted version (R, G, B -> B, R, G) and a 90-degree hue rotation:
 
 # %%
-from lowlight_utils.pipeline import DEFAULT_AUGMENT, rotate_hue
+from lowlight_utils.data.pipeline import DEFAULT_AUGMENT, rotate_hue
 
 print(DEFAULT_AUGMENT)
 pair_low, pair_high = load_image(splits.train[0].low), load_image(splits.train[0].high)
@@ -346,7 +346,7 @@ plt.show()
 # in sRGB values instead of linear light, for contrast, does not commute:
 
 # %%
-from lowlight_utils.pipeline import grey_axis_rotation
+from lowlight_utils.data.pipeline import grey_axis_rotation
 
 EXPOSURE = 0.06
 dark = synthesize_low_light(pair_high, seed=0, exposure=EXPOSURE)
@@ -413,7 +413,7 @@ for name, ips in speeds.items():
 # Their scores on the test split are the bar every learned model in this course must clear.
 
 # %%
-from lowlight_utils.baselines import BASELINES, evaluate_baselines
+from lowlight_utils.classical.lowlight import BASELINES, evaluate_baselines
 
 scored = evaluate_baselines(splits.test)
 results = {name: ev for name, (ev, _) in scored.items()}
@@ -438,7 +438,7 @@ plt.show()
 # enhancer: applied to the gamma output it changes the score like this.
 
 # %%
-from lowlight_utils.baselines import contrast_stretch
+from lowlight_utils.classical.lowlight import contrast_stretch
 from lowlight_utils.metrics import evaluate_pairs
 
 stretched = evaluate_pairs([contrast_stretch(o) for o in outputs["gamma"]], test_high)
@@ -507,7 +507,7 @@ for name, r in (("4 copies", leak), ("8 copies", ex_leak)):
 # same two on the sample's own low images.
 
 # %% tags=["solution"]
-from lowlight_utils.baselines import gamma_correction
+from lowlight_utils.classical.lowlight import gamma_correction
 
 ex_dark = [synthesize_low_light(hi, seed=i, exposure=0.01) for i, hi in enumerate(test_high)]
 for name, lows in (("sample (0.03-0.12)", test_low), ("exposure 0.01", ex_dark)):

@@ -99,7 +99,7 @@ if USE_DRIVE and "google.colab" in sys.modules:
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lowlight_utils.plotting import show_grid
+from lowlight_utils.notebook.plotting import show_grid
 from lowlight_utils.training import course_datasets
 
 data = course_datasets(PROFILE)
@@ -312,7 +312,7 @@ plt.show()
 # below is partly chosen by noise, and the honest figure is the test score of section 8.
 
 # %%
-from lowlight_utils.plotting import plot_history
+from lowlight_utils.notebook.plotting import plot_history
 
 hist = result.history
 plot_history(hist, groups=[["d_loss", "g_gan"], ["g_l1", "val_g_l1"], ["psnr", "val_psnr"]])
@@ -418,15 +418,15 @@ print(f"two calls with training=True differ by up to {np.abs(draws[0] - draws[1]
 # Then a second, free use of the same symmetry, at test time: the darkening treats the three
 # channels alike, so enhancing an image with its channels in any of the six orders and
 # putting them back should give the same result. `enhance_image(model, img, ensemble=True)`
-# averages the six (`lowlight_utils.colour.channel_order_ensemble` does the work);
+# averages the six (`lowlight_utils.metrics.colour.channel_order_ensemble` does the work);
 # the average commutes exactly with every channel order, so what colour preference is left
 # in the network cancels. It costs six forward passes, and it only makes sense for a network
 # that saw permuted colours in training. This notebook measures it on its own model:
 
 # %%
-from lowlight_utils.colour import hue_difference, mean_chroma_hue
+from lowlight_utils.metrics.colour import hue_difference, mean_chroma_hue
 from lowlight_utils.metrics import evaluate_pairs
-from lowlight_utils.synthetic import scene_of
+from lowlight_utils.data.synthetic import scene_of
 
 variants = {"colour aug on": lambda img: enhance_image(best, img),
             "on + ensemble": lambda img: enhance_image(best, img, ensemble=True)}
@@ -522,7 +522,7 @@ print(f"{len(checked)} of {len(highs)} test images colourful enough to check; la
 # smaller than the spread is no result.
 
 # %%
-from lowlight_utils.baselines import evaluate_baselines
+from lowlight_utils.classical.lowlight import evaluate_baselines
 
 baselines = evaluate_baselines(test_pairs)
 scores = {name: ev for name, (ev, _) in baselines.items()}
@@ -582,7 +582,7 @@ print(f"small U-Net: {slides.generator.count_params():,} parameters; generator l
 # Pix2Pix model from the course's model folder, so we export it there.
 
 # %%
-from lowlight_utils.zoo import export_model
+from lowlight_utils.notebook.handoff import export_model
 
 exported = export_model(result.best_model, "pix2pix-bce", PROFILE, notebook="02_pix2pix_bce")
 

@@ -137,7 +137,7 @@ import tensorflow as tf
 
 from lowlight_utils.data import course_splits, load_image
 from lowlight_utils.pix2pix import patchgan_discriminator
-from lowlight_utils.plotting import show_grid
+from lowlight_utils.notebook.plotting import show_grid
 from lowlight_utils.wgan import gradient_norms, gradient_penalty
 
 splits = course_splits()
@@ -379,7 +379,7 @@ plt.show()
 # gaps, the line says "no result": this test set cannot tell the two apart.
 
 # %%
-from lowlight_utils.baselines import evaluate_baselines
+from lowlight_utils.classical.lowlight import evaluate_baselines
 from lowlight_utils.config import cap_images
 from lowlight_utils.inference import enhance_image
 from lowlight_utils.metrics import evaluate_pairs, paired_gap
@@ -453,7 +453,7 @@ plt.show()
 # best WGAN-GP model from the course's model folder, so we export it there.
 
 # %%
-from lowlight_utils.zoo import export_model
+from lowlight_utils.notebook.handoff import export_model
 
 exported = export_model(wgan_run.best_model, "pix2pix-wgan-gp", PROFILE,
                         notebook="03_pix2pix_wgan_gp")
@@ -477,7 +477,7 @@ exported = export_model(wgan_run.best_model, "pix2pix-wgan-gp", PROFILE,
 # random inputs and names the mistake if there is one.
 
 # %% tags=["solution"]
-from lowlight_utils.checks import check_gradient_penalty
+from lowlight_utils.notebook.graders import check_gradient_penalty
 
 
 def my_gradient_penalty(critic, condition, real, fake, alpha, square_root=True):

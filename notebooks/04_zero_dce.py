@@ -107,7 +107,7 @@ import tensorflow as tf
 from lowlight_utils import zero_dce
 from lowlight_utils.config import cap_epochs, cap_images, cap_steps
 from lowlight_utils.data import course_splits, load_image, make_dataset
-from lowlight_utils.plotting import plot_history, show_grid
+from lowlight_utils.notebook.plotting import plot_history, show_grid
 
 SETTINGS = zero_dce.PROFILE_SETTINGS[PROFILE.name]
 splits = course_splits()
@@ -179,7 +179,7 @@ plt.show()
 # run (an HTML export, a test run), the cell shows four fixed settings instead.
 
 # %%
-from lowlight_utils.widgets import curve_explorer
+from lowlight_utils.notebook.widgets import curve_explorer
 
 curve_explorer(dark)
 
@@ -461,7 +461,7 @@ plt.show()
 # ## 8. Evaluation against the references it never saw
 #
 # Full-resolution enhancement (`enhance_image`, no resizing) of every test image, scored with
-# PSNR and SSIM next to the classical baselines of `lowlight_utils.baselines`, each mean with
+# PSNR and SSIM next to the classical baselines of `lowlight_utils.classical.lowlight`, each mean with
 # its spread (sample standard deviation over the test images, four darkenings of each of
 # two scenes). The gap to the best baseline is taken image by image
 # (`lowlight_utils.metrics.paired_gap`); when it is smaller than the spread of those
@@ -469,7 +469,7 @@ plt.show()
 # published Zero-DCE figure on LOL's eval15: a **different data set**, shown for scale only.
 
 # %%
-from lowlight_utils.baselines import evaluate_baselines
+from lowlight_utils.classical.lowlight import evaluate_baselines
 from lowlight_utils.inference import enhance_image
 from lowlight_utils.metrics import evaluate_pairs, paired_gap
 
@@ -539,7 +539,7 @@ print(f"Zero-DCE++ minus Zero-DCE: {plus_gap}")
 # model folder, so we export them there (the last epoch of each, as discussed in section 5).
 
 # %%
-from lowlight_utils.zoo import export_model
+from lowlight_utils.notebook.handoff import export_model
 
 exports = [export_model(model, "zero-dce", PROFILE, notebook="04_zero_dce"),
            export_model(plus_model, "zero-dce++", PROFILE, notebook="04_zero_dce")]
@@ -581,7 +581,7 @@ print(f"Zero-DCE++ 1200x900: {1 / seconds_pp:5.1f} images/s")
 # mistake if there is one.
 
 # %% tags=["solution"]
-from lowlight_utils.checks import check_exposure_loss
+from lowlight_utils.notebook.graders import check_exposure_loss
 
 
 def my_exposure_loss(enhanced):

@@ -108,7 +108,7 @@ if USE_DRIVE and "google.colab" in sys.modules:
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lowlight_utils.baselines import gamma_correction
+from lowlight_utils.classical.lowlight import gamma_correction
 from lowlight_utils.config import cap_images
 from lowlight_utils.data import course_splits, load_image
 from lowlight_utils.metrics import mae, psnr, psnr_per_channel, ssim, uqi
@@ -233,7 +233,7 @@ print(f"{'SSIM':10s} {rows[:, 3].mean():9.4f} {rows[:, 4].mean():9.4f} "
 # one, the untouched dark inputs) are scored. None of them changes the images.
 
 # %%
-from lowlight_utils.plotting import luminance
+from lowlight_utils.notebook.plotting import luminance
 
 
 def mean(fn, preds, refs=test_high):
@@ -311,10 +311,10 @@ for name, (h, r) in pitfalls.items():
 # %%
 import time
 
-from lowlight_utils.baselines import BASELINES
+from lowlight_utils.classical.lowlight import BASELINES
 from lowlight_utils.inference import enhance_image
 from lowlight_utils.metrics import METRIC_NAMES, evaluate_pairs
-from lowlight_utils.zoo import load_exported
+from lowlight_utils.notebook.handoff import load_exported
 
 LEARNED = {"Pix2Pix BCE": "pix2pix-bce", "Pix2Pix WGAN-GP": "pix2pix-wgan-gp",
            "Zero-DCE": "zero-dce", "Zero-DCE++": "zero-dce++"}
@@ -414,7 +414,7 @@ picks = [0, len(test_low) - 1]
 labels = list(enhancers)
 show = [[np.clip(test_low[i] * 4, 0, 1)] + [outputs[k][i] for k in labels if k != "identity"]
         + [test_high[i]] for i in picks]
-from lowlight_utils.plotting import show_grid
+from lowlight_utils.notebook.plotting import show_grid
 
 show_grid(show, titles=["low (x4)"] + [k for k in labels if k != "identity"] + ["reference"],
           size=2.2)
@@ -512,7 +512,7 @@ plt.show()
 # all 24 pairs would take most of this notebook's time), and PSNR alone is what we compare.
 
 # %%
-from lowlight_utils.synthetic import scene_of
+from lowlight_utils.data.synthetic import scene_of
 
 train_pairs = cap_images(list({scene_of(p): p for p in reversed(splits.train)}.values()))
 train_low = [load_image(p.low) for p in train_pairs]
@@ -656,7 +656,7 @@ print(f"wrote {out_dir / 'results.csv'} and {out_dir / 'results.md'}")
 # checker a PSNR with the classic mistake of section 3, a peak of 255 on [0, 1] data.
 
 # %% tags=["solution"]
-from lowlight_utils.checks import check_psnr
+from lowlight_utils.notebook.graders import check_psnr
 
 
 def my_psnr(pred, ref, peak=1.0):
@@ -762,7 +762,7 @@ print(f"{ex_top[0]} beats {ex_top[1]} on {ex_wins} of {len(ex_per_image[ex_top[0
 import sys
 
 from lowlight_utils.data import save_image
-from lowlight_utils.plotting import show_labelled
+from lowlight_utils.notebook.plotting import show_labelled
 
 MY_PHOTO = None  # e.g. "~/Pictures/dark_kitchen.jpg"
 UPLOAD = False  # on Colab: True opens a file picker

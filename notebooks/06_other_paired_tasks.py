@@ -91,7 +91,7 @@ if USE_DRIVE and "google.colab" in sys.modules:
 # %% [markdown]
 # ## 1. One photograph, three ways to spoil it
 #
-# `lowlight_utils.degradations` makes the degraded half of every pair the course trains on;
+# `lowlight_utils.data.degradations` makes the degraded half of every pair the course trains on;
 # the *task* says which degradation. `degrade(image, task, seed)` gives, for the same clean
 # photograph: **low-light** (3-5 stops under-exposed, with the shot and read noise of few
 # photons; notebooks 01-05), **noise** (the same sensor model at normal exposure but a high
@@ -104,9 +104,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lowlight_utils.data import course_splits, load_image
-from lowlight_utils.degradations import BLUR_NOISE, TASKS, degrade, gaussian_kernel
+from lowlight_utils.data.degradations import BLUR_NOISE, TASKS, degrade, gaussian_kernel
 from lowlight_utils.metrics import psnr, ssim
-from lowlight_utils.plotting import show_grid
+from lowlight_utils.notebook.plotting import show_grid
 
 splits = {task: course_splits(task=task) for task in ("noise", "blur")}
 clean = load_image(splits["noise"].test[-1].high)  # a test photograph (coffee)
@@ -162,7 +162,7 @@ print(np.array2string(kernel, precision=4, suppress_small=True))
 # %%
 import cv2
 
-from lowlight_utils.degradations import synthesize_noise
+from lowlight_utils.data.degradations import synthesize_noise
 
 ramp = np.repeat(np.linspace(0.02, 0.98, 25), 40)[None, :, None] * np.ones((200, 1, 3))
 gains = (4.0, 8.0, 32.0)
@@ -224,7 +224,7 @@ plt.show()
 # ## 4. The classical baselines, tuned on validation only
 #
 # A GAN that removes noise or blur has to beat what a library call already does.
-# `lowlight_utils.restoration_baselines` wraps the standard ones from scikit-image and
+# `lowlight_utils.classical.restoration` wraps the standard ones from scikit-image and
 # OpenCV: for noise, non-local means (two implementations), wavelet shrinkage and total
 # variation; for blur, Wiener, unsupervised Wiener and Richardson-Lucy deconvolution with
 # the known kernel. Each has a small grid of settings; `evaluate_task_baselines` picks each
@@ -239,7 +239,7 @@ plt.show()
 import time
 
 from lowlight_utils.config import cap_images
-from lowlight_utils.restoration_baselines import evaluate_task_baselines
+from lowlight_utils.classical.restoration import evaluate_task_baselines
 
 test_pairs = {task: cap_images(s.test) for task, s in splits.items()}  # two in a smoke run
 t0 = time.perf_counter()
@@ -572,7 +572,7 @@ for name, make in variants.items():
 # change with the gain?
 
 # %% tags=["solution"]
-from lowlight_utils.restoration_baselines import restore
+from lowlight_utils.classical.restoration import restore
 
 name = best_classical["noise"]
 params = classical["noise"][name][0]
@@ -660,12 +660,12 @@ for task, other in (("noise", "blur"), ("blur", "noise")):
 # %% [markdown] tags=["exercise"]
 # **Exercise 4: the report's post-processing.** The phone-to-DSLR report stretched the
 # contrast of its outputs (Gmin 10, Gmax 240 in 8-bit levels;
-# `lowlight_utils.baselines.contrast_stretch`). Apply it to this notebook's deblurred
+# `lowlight_utils.classical.lowlight.contrast_stretch`). Apply it to this notebook's deblurred
 # outputs (Pix2Pix and the best classical method) and to the references themselves, and
 # score PSNR and SSIM before and after.
 
 # %% tags=["solution"]
-from lowlight_utils.baselines import contrast_stretch
+from lowlight_utils.classical.lowlight import contrast_stretch
 
 name = best_classical["blur"]
 candidates = {

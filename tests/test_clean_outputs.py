@@ -1,12 +1,12 @@
 """Clean outputs: TensorFlow's C++ start-up log never reaches a notebook's stderr.
 
 ``lowlight_utils/__init__.py`` sets ``TF_CPP_MIN_LOG_LEVEL=2`` (unless the user set it) and
-installs ``lowlight_utils.tflog``, which applies that level to the absl lines TensorFlow 2.20+
+installs ``lowlight_utils._shared.tflog``, which applies that level to the absl lines TensorFlow 2.20+
 prints while it is imported (absl ignores it then), so every notebook imports the package
 before TensorFlow or Keras. The executed
 notebooks themselves are checked cell by cell while ``make test`` runs them
 (``notebooks/conftest.py`` fails a cell that writes to stderr in the quick profile), and
-again by ``make site`` (``python -m lowlight_utils.course --no-execute --strict``), and
+again by ``make site`` (``python -m lowlight_utils.courseware.runner --no-execute --strict``), and
 ``tests/test_notebook_stderr.py`` runs each notebook's import path in a fresh Jupyter kernel.
 
 The hook must survive what a student's Jupyter does before the real import: a lookup of
@@ -85,7 +85,7 @@ plain output from somewhere
 
 
 def test_filter_startup_log_applies_tf_cpp_min_log_level():
-    from lowlight_utils.tflog import filter_startup_log
+    from lowlight_utils._shared.tflog import filter_startup_log
 
     assert filter_startup_log(LOG, 0) == LOG
     assert filter_startup_log(LOG, 2) == (
@@ -158,7 +158,7 @@ def test_errors_and_python_warnings_during_the_import_stay_visible(fake_tensorfl
 def test_the_hook_stays_until_tensorflow_is_imported(fake_tensorflow):
     code = textwrap.dedent("""
         import importlib.util, sys
-        import lowlight_utils.tflog as tflog
+        import lowlight_utils._shared.tflog as tflog
         importlib.util.find_spec("tensorflow")
         assert tflog._FINDER in sys.meta_path, "a lookup removed the hook"
         importlib.reload(tflog)

@@ -4,7 +4,7 @@ A student runs the notebooks in Jupyter Lab, Colab or ``jupyter nbconvert --exec
 whatever environment their launcher gives the kernel (usually no ``TF_CPP_MIN_LOG_LEVEL``).
 There ipykernel turns what C code writes to file descriptor 2 into stderr stream outputs,
 the red boxes, so TensorFlow's C++ start-up log shows up in the cell that first imports it
-unless ``lowlight_utils.tflog`` filters it. Running whole notebooks takes minutes, so each
+unless ``lowlight_utils._shared.tflog`` filters it. Running whole notebooks takes minutes, so each
 notebook's *import path* runs instead: every code cell's top-level imports, in order, cell by
 cell, up to and including the first cell that imports TensorFlow or Keras, then a first
 TensorFlow op (the import itself, when only a ``lowlight_utils`` function imports TensorFlow,

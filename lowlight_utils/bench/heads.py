@@ -7,7 +7,7 @@ profile's sizes and the CLI's recipe: seed 0, colour augmentation, best checkpoi
 validation PSNR) with one generator setting changed, then scores the best checkpoint on the
 test split at native resolution and prints: test PSNR, SSIM and CIEDE2000 (mean ±
 per-image std), the per-image PSNRs, and the mean ± std of the per-image PSNR gap to what
-the method must beat, with :func:`lowlight_utils.metrics.paired_gap`'s verdict: automatic
+the method must beat, with :func:`lowlight_utils.metrics.tables.paired_gap`'s verdict: automatic
 gamma for low light; for noise and blur the input itself and the task's best classical
 method, tuned on the validation split. Options:
 
@@ -76,12 +76,12 @@ def parse_setting(text: str) -> tuple[str, object]:
 def _references(task: str, splits) -> dict:
     """Name -> Evaluation on ``splits.test`` of what the method must beat: automatic gamma
     for low light; for noise and blur the input itself and the task's best classical method,
-    tuned on ``splits.val`` (:func:`~lowlight_utils.restoration_baselines.evaluate_task_baselines`)."""
-    from ..baselines import evaluate_baselines
+    tuned on ``splits.val`` (:func:`~lowlight_utils.classical.restoration.evaluate_task_baselines`)."""
+    from ..classical.lowlight import evaluate_baselines
 
     if task == "low-light":
         return {"gamma": evaluate_baselines(splits.test, ["gamma"])["gamma"][0]}
-    from ..restoration_baselines import evaluate_task_baselines
+    from ..classical.restoration import evaluate_task_baselines
 
     scored = {name: ev for name, (_, ev) in
               evaluate_task_baselines(task, splits.val, splits.test).items()}
@@ -92,9 +92,9 @@ def _references(task: str, splits) -> dict:
 def _train_and_score(args, settings: dict, seed: int, splits):
     """One training run (seed ``seed`` on ``splits``); its best checkpoint's test Evaluation
     and the run's history."""
-    from ..data import Augment, load_image
+    from ..data.pairs import Augment, load_image
     from ..inference import enhance_image
-    from ..metrics import evaluate_pairs
+    from ..metrics.tables import evaluate_pairs
     from ..training import fit_method, load_model
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -112,8 +112,8 @@ def run(args) -> int:
     """Train, score and print (see the module docstring)."""
     import numpy as np
 
-    from ..data import course_splits
-    from ..metrics import paired_gap
+    from ..data.pairs import course_splits
+    from ..metrics.tables import paired_gap
 
     settings = dict(parse_setting(s) for s in args.set)
     if args.output:

@@ -5,10 +5,10 @@
 Two comparisons, each timed in alternation in one run on the same random pairs:
 
 * the windowed filter under SSIM and UQI: OpenCV's ``sepFilter2D`` (what
-  :mod:`lowlight_utils.window_metrics` uses) against the same separable correlation written
+  :mod:`lowlight_utils.metrics.window` uses) against the same separable correlation written
   as sums of shifted NumPy slices (what it used before), with the largest difference of the
   two results;
-* :func:`lowlight_utils.metrics.evaluate_pairs` (PSNR, SSIM, UQI, MAE, CIEDE2000) with its
+* :func:`lowlight_utils.metrics.tables.evaluate_pairs` (PSNR, SSIM, UQI, MAE, CIEDE2000) with its
   images scored side by side, one thread per core, against ``workers=1``, checking that the
   scores are identical.
 """
@@ -34,9 +34,9 @@ def numpy_valid_filter(x, taps):
 def run(args) -> int:
     import numpy as np
 
-    from ..metrics import evaluate_pairs
-    from ..parallel import usable_cores
-    from ..window_metrics import _valid_filter, gaussian_taps
+    from .._shared.parallel import usable_cores
+    from ..metrics.tables import evaluate_pairs
+    from ..metrics.window import _valid_filter, gaussian_taps
     from .common import alternate
 
     rng = np.random.default_rng(0)

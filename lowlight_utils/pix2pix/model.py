@@ -9,7 +9,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
-from ..window_metrics import ssim_tf
+from ..metrics.window import ssim_tf
 from .networks import _stride_of
 
 
@@ -66,7 +66,7 @@ class Pix2Pix(keras.Model):
         ----------
         generator_optimizer, discriminator_optimizer : keras.optimizers.Optimizer, optional
             Default: Adam(2e-4, beta_1=0.5) each, as in pix2pix (the course's
-            :class:`~lowlight_utils.fused_adam.FusedAdam`: the same update in one kernel).
+            :class:`~lowlight_utils._shared.fused_adam.FusedAdam`: the same update in one kernel).
         gan_weight, l1_weight : float
             Generator loss = ``gan_weight * BCE + l1_weight * L1``. Pix2pix: 1 and 100;
             the slides report's ``MAE + 0.01 * GAN``: 0.01 and 1.
@@ -74,8 +74,8 @@ class Pix2Pix(keras.Model):
         Under a mixed-float16 policy both optimizers are wrapped in a
         ``keras.optimizers.LossScaleOptimizer`` (:func:`lowlight_utils.config.with_loss_scaling`).
         """
+        from .._shared.fused_adam import FusedAdam
         from ..config import with_loss_scaling
-        from ..fused_adam import FusedAdam
 
         self.generator_optimizer = with_loss_scaling(
             generator_optimizer or FusedAdam(2e-4, beta_1=0.5), self.dtype_policy)

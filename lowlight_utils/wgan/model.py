@@ -74,8 +74,8 @@ class WGANGP(keras.Model):
     def compile(self, generator_optimizer=None, critic_optimizer=None, **kwargs):
         """Set the two optimisers (default: the report's Adam(1.2e-4, 0.5) and SGD(1e-4)),
         each wrapped in a ``LossScaleOptimizer`` under mixed float16."""
+        from .._shared.fused_adam import FusedAdam
         from ..config import with_loss_scaling
-        from ..fused_adam import FusedAdam
 
         self.generator_optimizer = with_loss_scaling(generator_optimizer or FusedAdam(
             1.2e-4, beta_1=0.5, clipnorm=1.0), self.dtype_policy)
