@@ -43,7 +43,7 @@ def _prepare(args) -> int:
         dest = download_lol(args.lol)
         print(f"LOL is in {dest}")
         return 0
-    from .data.pairs import find_pairs
+    from .data import find_pairs
     from .data.synthetic import sample_dataset
 
     root = sample_dataset(args.root, verbose=True, task=args.task)
@@ -67,7 +67,7 @@ def _preset_run(args):
     import dataclasses
 
     from .config import cap_epochs, get_profile, smoke_capped
-    from .data.pairs import REPORT_AUGMENT, Augment
+    from .data import REPORT_AUGMENT, Augment
     from .training.presets import get_preset
 
     preset = get_preset(args.preset)
@@ -163,7 +163,7 @@ def _enhancer(args):
         from .classical.lowlight import BASELINES
 
         return BASELINES[args.method]
-    from .data.pairs import course_splits
+    from .data import course_splits
 
     splits = course_splits(task=args.task)  # the embedded sample of the task
     return _tuned(args.task, [args.method], splits.val)[args.method]
@@ -184,8 +184,8 @@ def _model_fn(model, args):
 def _evaluate(args) -> int:
     from .classical.lowlight import BASELINES
     from .config import SMOKE_ENV, cap_images, is_smoke
-    from .data.pairs import course_splits, load_image
-    from .metrics.tables import evaluate_pairs
+    from .data import course_splits, load_image
+    from .metrics import evaluate_pairs
 
     if args.method not in (None, "baselines"):
         _check_method(args.method, args.task)
@@ -254,7 +254,7 @@ def _progress(items, label: str, verbose: bool):
 
 def _expand_inputs(inputs: list[str]) -> tuple[list[Path], list[Path]]:
     """Files given directly plus the images inside folders; and the folders."""
-    from .data.pairs import is_image_file
+    from .data import is_image_file
 
     files, folders = [], []
     for raw in inputs:

@@ -258,7 +258,7 @@ for name, s in scenes.items():
 # seeded draws, averaged, so the figure is not the luck of one draw).
 
 # %%
-from lowlight_utils.data.leakage import leaky_vs_honest, one_pair_per_scene
+from lowlight_utils.metrics.leakage import leaky_vs_honest, one_pair_per_scene
 
 one_per_scene = one_pair_per_scene(all_pairs, scene_of, limit=30, seed=0)
 leak = leaky_vs_honest(one_per_scene, scene_of, copies=4, val_fraction=0.2, seed=0, draws=10)

@@ -12,10 +12,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 import pytest
-from tests.conftest import write_rgb
 
 from lowlight_utils import cli
 from lowlight_utils.data import load_image
+from tests.conftest import write_rgb
 
 REPO = Path(__file__).resolve().parents[1]
 

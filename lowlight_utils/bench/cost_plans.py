@@ -75,7 +75,7 @@ def lol_train_pairs(seed: int = 0) -> int:
     does)."""
     from types import SimpleNamespace
 
-    from lowlight_utils.data.pairs import split_pairs
+    from lowlight_utils.data import split_pairs
 
     train, _ = split_pairs([SimpleNamespace(low=f"{i}.png") for i in range(485)], (0.9, 0.1),
                            seed=seed)
@@ -84,7 +84,7 @@ def lol_train_pairs(seed: int = 0) -> int:
 
 def sample_train_pairs() -> int:
     """Training pairs of the embedded sample (written to disk on first use)."""
-    from lowlight_utils.data.pairs import course_splits
+    from lowlight_utils.data import course_splits
     from lowlight_utils.data.synthetic import sample_dataset
 
     return len(course_splits(sample_dataset()).train)
@@ -159,7 +159,7 @@ def _notebook_06(n_train: int) -> Plan:
     """Both tasks train on the embedded sample (LOL has no noise or blur pairs): its
     training split, whatever ``n_train`` says."""
     from lowlight_utils.config import get_profile
-    from lowlight_utils.data.pairs import course_splits
+    from lowlight_utils.data import course_splits
     from lowlight_utils.training import default_epochs, steps_per_epoch
 
     prof = get_profile("full")

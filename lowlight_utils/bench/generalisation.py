@@ -82,7 +82,7 @@ def scene_folds(n_folds: int = 4, scenes=SCENE_ORDER) -> list[Fold]:
 
 def fold_splits(fold: Fold, pairs, root):
     """The :class:`lowlight_utils.data.pairs.Splits` of ``fold`` from the sample's ``pairs``."""
-    from ..data.pairs import Splits
+    from ..data import Splits
     from ..data.synthetic import scene_of
 
     def part(scenes):
@@ -109,7 +109,7 @@ def score_scenes(enhance, pairs, fold: int, method: str) -> list[SceneScore]:
     """Score ``enhance`` (image -> image) on ``pairs``, one :class:`SceneScore` per scene."""
     from ..data.io import load_image
     from ..data.synthetic import scene_of
-    from ..metrics.tables import evaluate_pairs
+    from ..metrics import evaluate_pairs
 
     out = []
     for scene in dict.fromkeys(scene_of(p) for p in pairs):
@@ -158,7 +158,7 @@ def run_folds(folds, methods, profile="quick", epochs=None, steps=None, seed=0,
         Receives one progress line per fold and method.
     """
     from ..classical.lowlight import BASELINES, enhance_baseline
-    from ..data.pairs import find_pairs
+    from ..data import find_pairs
     from ..data.synthetic import sample_dataset
 
     root = sample_dataset()
@@ -200,7 +200,7 @@ def summarise(scores: list[SceneScore], classical) -> tuple[list[dict], str | No
     methods = list(dict.fromkeys(s.method for s in scores))
     by = {m: {(s.fold, s.scene): s for s in scores if s.method == m} for m in methods}
 
-    from ..metrics.tables import paired_gap
+    from ..metrics import paired_gap
 
     def std(x):
         return float(np.std(x, ddof=1)) if len(x) > 1 else 0.0

@@ -92,9 +92,9 @@ def _references(task: str, splits) -> dict:
 def _train_and_score(args, settings: dict, seed: int, splits):
     """One training run (seed ``seed`` on ``splits``); its best checkpoint's test Evaluation
     and the run's history."""
-    from ..data.pairs import Augment, load_image
+    from ..data import Augment, load_image
     from ..inference import enhance_image
-    from ..metrics.tables import evaluate_pairs
+    from ..metrics import evaluate_pairs
     from ..training import fit_method, load_model
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -112,8 +112,8 @@ def run(args) -> int:
     """Train, score and print (see the module docstring)."""
     import numpy as np
 
-    from ..data.pairs import course_splits
-    from ..metrics.tables import paired_gap
+    from ..data import course_splits
+    from ..metrics import paired_gap
 
     settings = dict(parse_setting(s) for s in args.set)
     if args.output:

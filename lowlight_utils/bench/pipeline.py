@@ -42,7 +42,7 @@ def measure(pairs, crop: int = 96, batch_size: int = 4, work_ms: float = 20.0,
     dict
         ``{"plain": ips, "prefetch": ips, "cache+prefetch": ips}``.
     """
-    from ..data.pairs import make_dataset
+    from ..data import make_dataset
 
     settings = {
         "plain": dict(cache=False, prefetch=False),
@@ -63,7 +63,7 @@ def measure(pairs, crop: int = 96, batch_size: int = 4, work_ms: float = 20.0,
 
 
 def run(args) -> int:
-    from ..data.pairs import course_splits
+    from ..data import course_splits
 
     splits = course_splits(args.data)
     pairs = splits.train

@@ -24,6 +24,9 @@ from collections.abc import Callable
 
 import cv2
 import numpy as np
+from skimage.util import img_as_float32
+
+from ..metrics.colour import luminance
 
 GAMMA_RANGE = (0.1, 10.0)
 """Smallest and largest exponent :func:`auto_gamma` may choose."""
@@ -54,27 +57,6 @@ def _per_image(fn: Callable[[np.ndarray], np.ndarray], image) -> np.ndarray:
 
 def _to_uint8(image: np.ndarray) -> np.ndarray:
     return np.round(image * 255.0).astype(np.uint8)
-
-
-def _to_float(image: np.ndarray) -> np.ndarray:
-    return image.astype(np.float32) / 255.0
-
-
-def luminance(image) -> np.ndarray:
-    """Luma Y = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601, as OpenCV's YCrCb).
-
-    Parameters
-    ----------
-    image : array_like
-        RGB, last axis of size 3.
-
-    Returns
-    -------
-    numpy.ndarray
-        float32, the shape of ``image`` without its last axis.
-    """
-    arr = np.asarray(image, dtype=np.float32)
-    return arr @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
 
 # ----------------------------------------------------------------------------- gamma
@@ -171,7 +153,7 @@ def histogram_equalization(image) -> np.ndarray:
     def apply(img: np.ndarray) -> np.ndarray:
         ycrcb = cv2.cvtColor(_to_uint8(img), cv2.COLOR_RGB2YCrCb)
         ycrcb[..., 0] = cv2.equalizeHist(np.ascontiguousarray(ycrcb[..., 0]))
-        return _to_float(cv2.cvtColor(ycrcb, cv2.COLOR_YCrCb2RGB))
+        return img_as_float32(cv2.cvtColor(ycrcb, cv2.COLOR_YCrCb2RGB))
 
     return _per_image(apply, image)
 
@@ -216,7 +198,7 @@ def clahe(image, clip_limit: float = 2.0, tile_grid: tuple[int, int] = (8, 8)) -
     def apply(img: np.ndarray) -> np.ndarray:
         lab = cv2.cvtColor(_to_uint8(img), cv2.COLOR_RGB2Lab)
         lab[..., 0] = op.apply(np.ascontiguousarray(lab[..., 0]))
-        return _to_float(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB))
+        return img_as_float32(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB))
 
     return _per_image(apply, image)
 
@@ -311,8 +293,8 @@ def evaluate_baselines(pairs, names=None) -> dict:
     dict
         Baseline name -> ``(Evaluation, list of enhanced images)``.
     """
-    from ..data.pairs import load_image
-    from ..metrics.tables import evaluate_pairs
+    from ..data import load_image
+    from ..metrics import evaluate_pairs
 
     lows = [load_image(p.low) for p in pairs]
     highs = [load_image(p.high) for p in pairs]

@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .lowlight import _as_rgb
+
 #: The baselines of each task, by name.
 TASK_BASELINES: dict[str, tuple[str, ...]] = {
     "noise": ("nl-means", "wavelet", "tv-chambolle", "opencv-nl-means"),
@@ -76,13 +78,6 @@ def task_of(name: str) -> str:
     """The task (``"noise"`` or ``"blur"``) a baseline belongs to."""
     check_name(name)
     return next(t for t, names in TASK_BASELINES.items() if name in names)
-
-
-def _as_rgb(image) -> np.ndarray:
-    arr = np.asarray(image)
-    if arr.ndim != 3 or arr.shape[-1] != 3 or arr.size == 0:
-        raise ValueError(f"expected an RGB image (H, W, 3), got shape {arr.shape}")
-    return np.clip(arr.astype(np.float64), 0.0, 1.0)
 
 
 # ----------------------------------------------------------------------------- denoising
@@ -190,7 +185,10 @@ def restore(name: str, image, **params) -> np.ndarray:
         For an unknown name (listing the valid ones) or an image that is not (H, W, 3).
     """
     fn = _FUNCTIONS[check_name(name)]
-    out = fn(_as_rgb(image), **{**PARAM_GRIDS[name][0], **params})
+    arr = np.asarray(image)
+    if arr.ndim != 3:
+        raise ValueError(f"expected an RGB image (H, W, 3), got shape {arr.shape}")
+    out = fn(_as_rgb(arr).astype(np.float64), **{**PARAM_GRIDS[name][0], **params})
     return np.clip(out, 0.0, 1.0).astype(np.float32)
 
 
@@ -256,7 +254,7 @@ def tune(name: str, pairs, grid: list[dict] | None = None, crop: int | None = 19
     (dict, float)
         The best setting (the first one on a tie) and its mean PSNR in dB.
     """
-    from ..metrics.tables import psnr
+    from ..metrics import psnr
 
     check_name(name)
     grid = PARAM_GRIDS[name] if grid is None else list(grid)
@@ -308,7 +306,7 @@ def evaluate_task_baselines(task: str, val_pairs, test_pairs, crop: int | None =
         Name -> ``(params, Evaluation)``, starting with ``"identity"`` (the degraded input
         itself, params ``{}``).
     """
-    from ..metrics.tables import evaluate_pairs
+    from ..metrics import evaluate_pairs
 
     tuned = tune_task(task, val_pairs, crop=crop)
     test = _load_pairs(test_pairs)

@@ -9,7 +9,6 @@ Everything outside the networks is float32 RGB in [0, 1] with shape (H, W, 3).
 :mod:`.degradations`          the darkening model and the other tasks' degradations
 :mod:`.synthetic`             the embedded sample made from bundled photographs
 :mod:`.download`              fetching LOL, checksummed
-:mod:`.leakage`               what augmenting before splitting does to a score
 ============================  =============================================================
 
 The names below are the public API; import them from here

@@ -19,7 +19,8 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from .pairs import DatasetError, _lol_root, find_pairs
+from .io import DatasetError
+from .pairs import _lol_root, find_pairs
 
 #: Mirrors tried in order. The Hugging Face copy is the one the Keras Zero-DCE example uses;
 #: add your own with ``urls=`` or ``$LOWLIGHT_LOL_URL``.

@@ -146,7 +146,7 @@ def rotate_hue(image, degrees):
 
 
 def _colour_pair(low, high, seed, aug: Augment):
-    """The colour-equivariant part of :func:`_augment_pair`: same draw for both images."""
+    """The colour-equivariant part of :func:`augment_pair`: same draw for both images."""
     import tensorflow as tf
 
     seeds = tf.random.experimental.stateless_split(
@@ -162,7 +162,7 @@ def _colour_pair(low, high, seed, aug: Augment):
     return low, high
 
 
-def _augment_pair(low, high, seed, aug: Augment, crop: int | None):
+def augment_pair(low, high, seed, aug: Augment, crop: int | None):
     import tensorflow as tf
 
     seeds = tf.random.experimental.stateless_split(seed, num=10)
@@ -284,7 +284,7 @@ def make_dataset(
         aug = augment if isinstance(augment, Augment) else Augment(flips=False, rot90=False)
         seeds = tf.data.Dataset.random(seed=seed).batch(2)
         ds = tf.data.Dataset.zip((ds, seeds)).map(
-            lambda lh, s: _augment_pair(lh[0], lh[1], s, aug, crop),
+            lambda lh, s: augment_pair(lh[0], lh[1], s, aug, crop),
             num_parallel_calls=tf.data.AUTOTUNE,
             deterministic=True,
         )

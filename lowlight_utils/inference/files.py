@@ -93,7 +93,7 @@ def enhance_files(
     FileExistsError
         If outputs exist and ``overwrite`` is False; names them.
     """
-    from ..data.pairs import load_image, save_image
+    from ..data import load_image, save_image
 
     out_dir = Path(out_dir)
     files = [Path(f) for f in files]
@@ -184,7 +184,7 @@ def enhance_folder(
     >>> print(summary)  # doctest: +SKIP
     12 image(s) written, 0 failed
     """
-    from ..data.pairs import is_image_file
+    from ..data import is_image_file
 
     in_dir = Path(in_dir)
     if not in_dir.is_dir():

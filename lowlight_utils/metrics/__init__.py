@@ -5,6 +5,7 @@
 :mod:`.window`     SSIM (Gaussian 11x11 window) and UQI (8x8 box window)
 :mod:`.colour`     RGB <-> YCrCb, CIEDE2000, hue and chroma
 :mod:`.tables`     scoring folders of pairs, per-image tables, paired gaps with their spread
+:mod:`.leakage`    what augmenting before splitting does to a validation score (notebook 01)
 =================  ==========================================================================
 
 The names below are the public API; import them from here

@@ -15,6 +15,27 @@ _TO = np.stack([_Y, 0.713 * (np.array([1.0, 0, 0]) - _Y), 0.564 * (np.array([0, 
 _FROM = np.linalg.inv(_TO)
 
 
+def luminance(image) -> np.ndarray:
+    """Luma Y = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601, the Y of :func:`rgb_to_ycrcb`).
+
+    Parameters
+    ----------
+    image : array_like
+        RGB, last axis of size 3, in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        float32, the shape of ``image`` without its last axis.
+
+    Examples
+    --------
+    >>> float(luminance(np.array([1.0, 1.0, 1.0])))
+    1.0
+    """
+    return (np.asarray(image, dtype=np.float64) @ _Y).astype(np.float32)
+
+
 def rgb_to_ycrcb(image: np.ndarray) -> np.ndarray:
     """(..., 3) RGB in [0, 1] -> (..., 3) Y, Cr, Cb with Cr and Cb centred on 0.5.
 

@@ -15,7 +15,7 @@ from .pixel import _as_pair, _check_range, _output
 # inside the image, so the border OpenCV pads with never reaches the result. OpenCV is
 # about 9x faster here than shifted NumPy slices (``python -m lowlight_utils.bench
 # metrics``) and filters in float64 like they did.
-def _per_image(x: np.ndarray, k: int, fn: Callable) -> np.ndarray:
+def _valid_per_image(x: np.ndarray, k: int, fn: Callable) -> np.ndarray:
     """``fn`` on each (H, W, C) image of (N, H, W, C) ``x``, 'valid' k x k region kept."""
     n, height, width, channels = x.shape
     h, w = height - k + 1, width - k + 1
@@ -29,12 +29,12 @@ def _per_image(x: np.ndarray, k: int, fn: Callable) -> np.ndarray:
     return out
 
 
-def _valid_filter(x: np.ndarray, taps: np.ndarray) -> np.ndarray:
+def valid_filter(x: np.ndarray, taps: np.ndarray) -> np.ndarray:
     """Separable correlation of (N, H, W, C) with ``taps`` along H and W, 'valid' region."""
     import cv2
 
     taps = np.asarray(taps, dtype=np.float64)
-    return _per_image(x, len(taps), lambda img: cv2.sepFilter2D(
+    return _valid_per_image(x, len(taps), lambda img: cv2.sepFilter2D(
         img, cv2.CV_64F, taps, taps, borderType=cv2.BORDER_REFLECT))
 
 
@@ -44,7 +44,7 @@ def _valid_reduce(x: np.ndarray, k: int, op: Callable) -> np.ndarray:
 
     morph = {np.maximum: cv2.dilate, np.minimum: cv2.erode}[op]
     kernel = np.ones((k, k), np.uint8)
-    return _per_image(x, k, lambda img: morph(img, kernel, borderType=cv2.BORDER_REFLECT))
+    return _valid_per_image(x, k, lambda img: morph(img, kernel, borderType=cv2.BORDER_REFLECT))
 
 
 def _check_window(shape: tuple[int, ...], win: int, name: str) -> None:
@@ -130,10 +130,10 @@ def ssim(
     c1 = (k1 * _check_range(data_range)) ** 2
     c2 = (k2 * data_range) ** 2
 
-    mu_p, mu_r = _valid_filter(p, taps), _valid_filter(r, taps)
-    var_p = _valid_filter(p * p, taps) - mu_p**2
-    var_r = _valid_filter(r * r, taps) - mu_r**2
-    cov = _valid_filter(p * r, taps) - mu_p * mu_r
+    mu_p, mu_r = valid_filter(p, taps), valid_filter(r, taps)
+    var_p = valid_filter(p * p, taps) - mu_p**2
+    var_r = valid_filter(r * r, taps) - mu_r**2
+    cov = valid_filter(p * r, taps) - mu_p * mu_r
     smap = ((2 * mu_p * mu_r + c1) * (2 * cov + c2)) / (
         (mu_p**2 + mu_r**2 + c1) * (var_p + var_r + c2)
     )
@@ -246,12 +246,12 @@ def uqi(pred, ref, window: int = 8, *, return_map: bool = False):
 def _uqi_map(p: np.ndarray, r: np.ndarray, window: int) -> np.ndarray:
     """Q on every block of (N, H, W, C) inputs, with the flat-block rules of img_qi.m."""
     taps = np.full(window, 1.0 / window)
-    mu_p, mu_r = _valid_filter(p, taps), _valid_filter(r, taps)
+    mu_p, mu_r = valid_filter(p, taps), valid_filter(r, taps)
     flat_p = _valid_reduce(p, window, np.maximum) == _valid_reduce(p, window, np.minimum)
     flat_r = _valid_reduce(r, window, np.maximum) == _valid_reduce(r, window, np.minimum)
-    var_p = np.where(flat_p, 0.0, np.maximum(_valid_filter(p * p, taps) - mu_p**2, 0.0))
-    var_r = np.where(flat_r, 0.0, np.maximum(_valid_filter(r * r, taps) - mu_r**2, 0.0))
-    cov = np.where(flat_p | flat_r, 0.0, _valid_filter(p * r, taps) - mu_p * mu_r)
+    var_p = np.where(flat_p, 0.0, np.maximum(valid_filter(p * p, taps) - mu_p**2, 0.0))
+    var_r = np.where(flat_r, 0.0, np.maximum(valid_filter(r * r, taps) - mu_r**2, 0.0))
+    cov = np.where(flat_p | flat_r, 0.0, valid_filter(p * r, taps) - mu_p * mu_r)
 
     mean_term = mu_p**2 + mu_r**2
     var_term = var_p + var_r

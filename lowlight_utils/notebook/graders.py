@@ -139,7 +139,7 @@ def check_psnr(fn: Callable) -> CheckResult:
     -------
     CheckResult
     """
-    from ..metrics.tables import psnr, psnr_per_channel
+    from ..metrics import psnr, psnr_per_channel
 
     student, reference = [], []
     mistakes: dict[str, list[float]] = {}

@@ -10,11 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-
-def luminance(image: np.ndarray) -> np.ndarray:
-    """BT.601 luma ``0.299 R + 0.587 G + 0.114 B`` (the Y of YCrCb), for [0, 1] images."""
-    img = np.asarray(image, dtype=np.float32)
-    return img[..., 0] * 0.299 + img[..., 1] * 0.587 + img[..., 2] * 0.114
+from ..metrics.colour import luminance
 
 
 def show_grid(rows: Sequence[Sequence[np.ndarray]], titles: Sequence[str] | None = None,

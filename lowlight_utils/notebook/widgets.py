@@ -167,7 +167,7 @@ def draw_low_light(axes, image: np.ndarray, exposure: float, full_well: float,
         The low-light image drawn.
     """
     from ..data.synthetic import synthesize_low_light
-    from .plotting import luminance
+    from ..metrics.colour import luminance
 
     low = synthesize_low_light(image, seed=seed, exposure=float(exposure),
                                full_well=float(full_well), read_noise=float(read_noise))

@@ -10,7 +10,7 @@ import keras
 import tensorflow as tf
 
 from ..metrics.window import ssim_tf
-from .networks import _stride_of
+from .networks import stride_of
 
 
 @keras.saving.register_keras_serializable(package="lowlight_utils")
@@ -40,7 +40,7 @@ class Pix2Pix(keras.Model):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
-        self.size_multiple = _stride_of(generator)
+        self.size_multiple = stride_of(generator)
         self.gan_weight = 1.0
         self.l1_weight = 100.0
         self.generator_optimizer = None

@@ -68,8 +68,8 @@ def course_datasets(profile=None, data_dir=None, seed: int = 0, samples: int = 2
     CourseData
     """
     from ..config import Profile, get_profile
+    from ..data import course_splits
     from ..data.io import load_image
-    from ..data.pairs import course_splits
     from ..data.pipeline import make_dataset
 
     prof = profile if isinstance(profile, Profile) else get_profile(profile)

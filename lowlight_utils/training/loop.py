@@ -261,7 +261,7 @@ def fit_method(
     import tensorflow as tf
 
     from ..config import Profile, apply_precision, get_profile
-    from ..data.pairs import course_splits
+    from ..data import course_splits
 
     apply_precision()  # $LOWLIGHT_PRECISION: mixed float16 on a GPU, float32 on a CPU
     prof = profile if isinstance(profile, Profile) else get_profile(profile)

@@ -6,7 +6,7 @@ import keras
 import tensorflow as tf
 
 from ..pix2pix.model import generator_test_step, record_train_step
-from ..pix2pix.networks import _stride_of
+from ..pix2pix.networks import stride_of
 from .losses import color_loss, gradient_penalty
 
 #: Under mixed float16, the most the gradient penalty's inner gradient is scaled by
@@ -57,7 +57,7 @@ class WGANGP(keras.Model):
         self.gp_wrt = gp_wrt
         self.color_weight = float(color_weight)
         self.gp_reduce = gp_reduce
-        self.size_multiple = _stride_of(generator)
+        self.size_multiple = stride_of(generator)
         self.batches_per_step = self.n_critic
         self.generator_optimizer = None
         self.critic_optimizer = None

@@ -16,7 +16,7 @@ from lowlight_utils.data.pipeline import (
     DEFAULT_AUGMENT,
     REPORT_AUGMENT,
     Augment,
-    _augment_pair,
+    augment_pair,
     grey_axis_rotation,
     rotate_hue,
 )
@@ -40,7 +40,7 @@ def _seed(i):
 
 
 def _aug(low, high, aug, i, crop=None):
-    a, b = _augment_pair(tf.constant(low), tf.constant(high), _seed(i), aug, crop)
+    a, b = augment_pair(tf.constant(low), tf.constant(high), _seed(i), aug, crop)
     return a.numpy(), b.numpy()
 
 

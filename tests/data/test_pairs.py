@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.conftest import write_rgb
 from PIL import Image
 
 from lowlight_utils.data import (
@@ -18,6 +17,7 @@ from lowlight_utils.data import (
     split_pairs,
 )
 from lowlight_utils.data.io import _apply_orientation
+from tests.conftest import write_rgb
 
 # ---------------------------------------------------------------------------- find_pairs
 

@@ -10,7 +10,6 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from tests.conftest import write_rgb
 
 from lowlight_utils.data import load_image
 from lowlight_utils.inference import (
@@ -23,6 +22,7 @@ from lowlight_utils.inference import (
 )
 from lowlight_utils.inference.images import _enhancer
 from lowlight_utils.pix2pix import unet_generator
+from tests.conftest import write_rgb
 
 
 def pixelwise_model():

@@ -334,10 +334,10 @@ def test_window_filters_match_shifted_numpy_slices(taps, channels):
     """The OpenCV window filter and running max/min equal their NumPy definitions on the
     'valid' region, for odd and even windows and any number of channels."""
     from lowlight_utils.bench.metrics import numpy_valid_filter
-    from lowlight_utils.metrics.window import _valid_filter, _valid_reduce
+    from lowlight_utils.metrics.window import _valid_reduce, valid_filter
 
     x = np.random.default_rng(3).random((2, 23, 19, channels))
-    np.testing.assert_allclose(_valid_filter(x, taps), numpy_valid_filter(x, taps),
+    np.testing.assert_allclose(valid_filter(x, taps), numpy_valid_filter(x, taps),
                                rtol=0, atol=1e-14)
     k = len(taps)
     windows = np.lib.stride_tricks.sliding_window_view(x, (k, k), axis=(1, 2))

@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .pairs import Augment, Pair, load_image
+from ..data.io import Pair, load_image
+from ..data.pipeline import Augment
 
 #: The report's x4 augmentation, every copy changed: flips, 10 % crop-and-resize, colour jitter.
 COPY_AUGMENT = Augment(flips=True, rot90=False, crop_resize=1.0, jitter=1.0)
@@ -43,7 +44,7 @@ def load_examples(pairs: Sequence[Pair], scene: Callable[[Pair], str], size=(96,
     """
     import tensorflow as tf
 
-    from .pairs import _augment_pair
+    from ..data.pipeline import augment_pair
 
     out = []
     for i, p in enumerate(pairs):
@@ -53,7 +54,7 @@ def load_examples(pairs: Sequence[Pair], scene: Callable[[Pair], str], size=(96,
             a, b = low, high
             if k > 0 and augment is not None:
                 s = tf.constant([seed, 1000 * i + k], tf.int64)
-                a, b = _augment_pair(low, high, s, augment, crop=None)
+                a, b = augment_pair(low, high, s, augment, crop=None)
             out.append(Example(np.clip(a.numpy(), 0, 1), np.clip(b.numpy(), 0, 1), scene(p)))
     return out
 
@@ -130,7 +131,7 @@ def leaky_vs_honest(pairs: Sequence[Pair], scene: Callable[[Pair], str], copies:
     ValueError
         When every scene lands in validation, so the honest arm has no training image.
     """
-    from ..metrics.tables import psnr
+    from .pixel import psnr
 
     everything = load_examples(list(pairs), scene, size=size, copies=copies, seed=seed)
     shuffled = everything[:]

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from lowlight_utils.data import Pair
-from lowlight_utils.data.leakage import Example, memorise_and_answer, one_pair_per_scene
+from lowlight_utils.metrics.leakage import Example, memorise_and_answer, one_pair_per_scene
 
 
 def test_memoriser_recalls_a_flipped_training_scene_exactly():
@@ -41,7 +41,7 @@ def _scene_pairs(tmp_path, n_scenes):
 
 
 def test_leaky_and_honest_arms_train_on_the_same_number_of_images(tmp_path):
-    from lowlight_utils.data.leakage import leaky_vs_honest
+    from lowlight_utils.metrics.leakage import leaky_vs_honest
 
     pairs = _scene_pairs(tmp_path, 6)
     leak = leaky_vs_honest(pairs, lambda p: p.stem, copies=4, val_fraction=0.2, seed=0,
@@ -56,7 +56,7 @@ def test_leaky_and_honest_arms_train_on_the_same_number_of_images(tmp_path):
 def test_leaky_vs_honest_says_when_no_scene_is_left_to_train_on(tmp_path):
     import pytest
 
-    from lowlight_utils.data.leakage import leaky_vs_honest
+    from lowlight_utils.metrics.leakage import leaky_vs_honest
 
     pairs = _scene_pairs(tmp_path, 2)
     with pytest.raises(ValueError, match="honest arm has nothing to train on"):
