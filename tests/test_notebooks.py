@@ -49,8 +49,12 @@ def test_header_setup_profile_and_final_asserts(path):
     assert badge in head.source, f"{path.name}: the Colab badge must point at its own path"
     assert re.search(r"(?i)accelerator|GPU|CPU", head.source)
     code = [c for c in cells if c.cell_type == "code"]
+    # one setup cell: the Colab install inline, then the one call
     assert "google.colab" in code[0].source and "pip" in code[0].source
-    assert "get_profile()" in code[1].source and "print(" in code[1].source
+    assert "PROFILE = setup(" in code[0].source
+    again = [i for i, c in enumerate(code[1:], 1)
+             if "setup(" in c.source or "get_profile(" in c.source or "use_drive(" in c.source]
+    assert not again, f"{path.name}: code cells {again} set up again; setup() does it once"
     assert re.search(r"^assert ", code[-1].source, re.M), f"{path.name} must end by asserting"
 
 
