@@ -28,19 +28,19 @@ test: $(STAMP)  ## lint, unit tests, then notebooks (quick) beside make smoke
 	@$(LANES) test
 
 course: $(STAMP)  ## run every notebook, then write the site and student edition to build/course/
-	@$(BIN)/python -m lowlight_utils.course
+	@$(BIN)/lowlight course
 
 site: $(STAMP)  ## the site and student edition from the notebooks make test executed
-	$(BIN)/python -m lowlight_utils.course --no-execute --strict
+	$(BIN)/lowlight course --no-execute --strict
 
 site-check: site  ## open every page of the site in headless Chromium
-	$(BIN)/python -m lowlight_utils.sitecheck build/course/site
+	$(BIN)/lowlight site-check build/course/site
 
 lint: $(STAMP)  ## ruff over the package, the tests and the notebooks' scripts
 	$(BIN)/ruff check .
 
-unit: $(STAMP)  ## the unit tests on JOBS cores
-	LOWLIGHT_PROFILE=quick $(if $(filter 1,$(JOBS)),,$(ONE_THREAD)) $(BIN)/pytest -n $(JOBS) --durations=10 tests
+unit: $(STAMP)  ## the unit tests and the package's doctests on JOBS cores
+	LOWLIGHT_PROFILE=quick $(if $(filter 1,$(JOBS)),,$(ONE_THREAD)) $(BIN)/pytest -n $(JOBS) --durations=10 --doctest-modules lowlight_utils tests
 
 notebooks: $(STAMP)  ## every notebook under nbval (quick), executed copies to build/course/executed/
 	LOWLIGHT_PROFILE=quick $(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider --timeout $(CELL_TIMEOUT) --executed-dir build/course/executed $(NOTEBOOKS)

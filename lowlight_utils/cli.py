@@ -2,7 +2,7 @@
 
 Commands: prepare, train, evaluate, enhance, bench, colab, course, site-check. The last four
 hand the rest of the command line to :mod:`lowlight_utils.bench`, :mod:`lowlight_utils.colab`,
-:mod:`lowlight_utils.course` and :mod:`lowlight_utils.sitecheck` (whose own
+:mod:`lowlight_utils.courseware.runner` and :mod:`lowlight_utils.courseware.sitecheck` (whose own
 ``python -m`` entry points stay as aliases). Learned methods are named with ``--method``
 (train) and scored from their ``--model``; classical ones with ``--baseline NAME``
 (``--baseline all``: every classical method of the task, the input included as
@@ -20,8 +20,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .degradations import TASKS
-from .restoration_baselines import TASK_BASELINES
+from .classical.restoration import TASK_BASELINES
+from .data.degradations import TASKS
 
 PROFILES = ("quick", "full", "auto")
 BASELINE_CHOICES = ("identity", "gamma", "histeq", "clahe")
@@ -116,13 +116,13 @@ def _keras_verbose(verbose: bool) -> int:
 
 def _prepare(args) -> int:
     if args.lol:
-        from .download import download_lol
+        from .data.download import download_lol
 
         dest = download_lol(args.lol)
         print(f"LOL is in {dest}")
         return 0
     from .data import find_pairs
-    from .synthetic import sample_dataset
+    from .data.synthetic import sample_dataset
 
     root = sample_dataset(args.root, verbose=True, task=args.task)
     print(f"embedded sample ({args.task}): {len(find_pairs(root))} pairs in {root}")
@@ -131,7 +131,7 @@ def _prepare(args) -> int:
 
 def _check_data(data, task: str) -> None:
     """A ValueError when ``--data`` is an embedded sample of another task than ``task``."""
-    from .synthetic import sample_task
+    from .data.synthetic import sample_task
 
     kind = sample_task(data) if data is not None and Path(data).is_dir() else None
     if kind not in (None, task):
@@ -146,7 +146,7 @@ def _preset_run(args):
 
     from .config import cap_epochs, get_profile, smoke_capped
     from .data import REPORT_AUGMENT, Augment
-    from .presets import get_preset
+    from .training.presets import get_preset
 
     preset = get_preset(args.preset)
     print(preset.describe())
@@ -168,7 +168,7 @@ def _train(args) -> int:
     from .training import fit_method, get_method
 
     if args.list_presets:
-        from .presets import list_presets
+        from .training.presets import list_presets
 
         print(list_presets())
         return 0
@@ -238,7 +238,7 @@ def _tuned(task: str, names, val_pairs) -> dict:
     """Name -> function of the ``task`` baselines ``names``, tuned on ``val_pairs``."""
     from functools import partial
 
-    from .restoration_baselines import restore, tune
+    from .classical.restoration import restore, tune
 
     methods = {}
     for name in names:
@@ -258,7 +258,7 @@ def _enhancer(args):
         return load_model(args.model)
     _check_baseline(args.baseline, args.task)
     if args.task == "low-light" or args.baseline == "identity":
-        from .baselines import BASELINES
+        from .classical.lowlight import BASELINES
 
         return BASELINES[args.baseline]
     from .data import course_splits
@@ -289,7 +289,7 @@ def _model_fn(model, args):
 
 
 def _evaluate(args) -> int:
-    from .baselines import BASELINES
+    from .classical.lowlight import BASELINES
     from .config import SMOKE_ENV, cap_images, is_smoke
     from .data import course_splits, load_image
     from .metrics import evaluate_pairs
@@ -319,7 +319,7 @@ def _evaluate(args) -> int:
         methods = {"identity": BASELINES["identity"],
                    **_tuned(args.task, names, cap_images(splits.val))}
     if args.postprocess == "contrast-stretch":
-        from .baselines import contrast_stretch
+        from .classical.lowlight import contrast_stretch
 
         methods = {f"{name} + stretch": (lambda img, f=fn: contrast_stretch(f(img)))
                    for name, fn in methods.items()}
@@ -415,10 +415,10 @@ DELEGATES = {
     "bench": ("lowlight_utils.bench.__main__", "run a benchmark (lowlight_utils.bench)"),
     "colab": ("lowlight_utils.colab.cli", "where Colab installs the course from; point it at "
               "a fork (lowlight_utils.colab)"),
-    "course": ("lowlight_utils.course", "run every notebook, build the site and the student "
-               "edition (lowlight_utils.course)"),
-    "site-check": ("lowlight_utils.sitecheck", "check the built site in a headless browser "
-                   "(lowlight_utils.sitecheck)"),
+    "course": ("lowlight_utils.courseware.runner", "run every notebook, build the site and the student "
+               "edition (lowlight_utils.courseware.runner)"),
+    "site-check": ("lowlight_utils.courseware.sitecheck", "check the built site in a headless browser "
+                   "(lowlight_utils.courseware.sitecheck)"),
 }
 
 
@@ -531,16 +531,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    import os
+    from ._shared import tflog
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    tflog.quiet()
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if args.command in DELEGATES:
         args.rest = extra
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    from .data import DatasetError
+    from .data.io import DatasetError
 
     try:
         return int(args.func(args) or 0)

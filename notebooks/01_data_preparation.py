@@ -8,7 +8,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -33,51 +33,28 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lowlight-course/lowlight-gan-course/blob/main/notebooks/01_data_preparation.ipynb)
 
 # %% [markdown]
-# On Colab this cell installs the course's package and prints the versions of Python,
-# TensorFlow, Keras and NumPy that the course was last tested with beside Colab's own, with a
-# warning if a major version differs; elsewhere it does nothing.
+# One setup cell. On Colab it installs the course's package first; everywhere, `setup()`
+# chooses the run profile (`quick` on a CPU, `full` on a GPU; `LOWLIGHT_PROFILE` overrides
+# it), the precision (mixed float16 on a GPU), quiet TensorFlow logs and, with
+# `USE_DRIVE = True` on Colab, keeps the runs on Google Drive so training resumes in a new
+# session.
 
 # %%
 import importlib
 import subprocess
 import sys
 
-# Where Colab installs the course from: lowlight_utils/colab/source.py is the one place that
-# says so, and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
+# Where Colab installs the course from (`lowlight colab --repo URL` rewrites it after a fork).
 COURSE_SOURCE = "git+https://github.com/lowlight-course/lowlight-gan-course@main"
-
 if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                     f"lowlight_utils @ {COURSE_SOURCE}"], check=True)
     importlib.invalidate_caches()
-    from lowlight_utils.colab import report_versions
+USE_DRIVE = False  # True on Colab: keep the runs on Google Drive
 
-    report_versions()  # the versions the course was tested with, beside this runtime's
+from lowlight_utils.notebook import setup
 
-# %% [markdown]
-# Every notebook reads its profile once: `quick` (small and fast, for a laptop CPU) or `full`
-# (the reports' sizes, for a GPU). Set `LOWLIGHT_PROFILE` before starting Jupyter to choose.
-
-# %%
-from lowlight_utils.config import get_profile
-
-PROFILE = get_profile()
-print(PROFILE)
-
-# %% [markdown]
-# **On Colab, keep the runs on Google Drive.** A Colab session ends when it is idle for long
-# or reaches its time limit, and its files go with it. Set `USE_DRIVE = True` to mount your
-# Drive and keep every run under `MyDrive/lowlight-course/runs` (the runs root,
-# `LOWLIGHT_RUNS_DIR`): running the notebook again in a new session then resumes training
-# where it stopped. Off by default; elsewhere this cell does nothing.
-
-# %%
-USE_DRIVE = False  # True: mount Google Drive and keep the runs there (Colab only)
-
-if USE_DRIVE and "google.colab" in sys.modules:
-    from lowlight_utils.colab import use_drive
-
-    use_drive()
+PROFILE = setup(use_drive=USE_DRIVE)
 
 # %% [markdown]
 # ## 1. The data
@@ -95,7 +72,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lowlight_utils.data import course_splits, load_image
-from lowlight_utils.plotting import luminance, luminance_histograms, show_grid
+from lowlight_utils.notebook.plotting import luminance, luminance_histograms, show_grid
 
 splits = course_splits()
 print(splits)
@@ -145,7 +122,7 @@ print(f"distinct 8-bit luminance levels in the low test images: {min(levels)}-{m
 # with the reference's colour.
 
 # %%
-from lowlight_utils.colour import rgb_to_ycrcb, ycrcb_to_rgb
+from lowlight_utils.metrics.colour import rgb_to_ycrcb, ycrcb_to_rgb
 from lowlight_utils.metrics import psnr
 
 oracle_y, oracle_y_scaled, oracle_c = [], [], []
@@ -190,7 +167,7 @@ plt.show()
 # sRGB → linear light → × exposure → Poisson-Gaussian noise → sRGB → 8-bit.
 
 # %%
-from lowlight_utils.synthetic import srgb_to_linear, synthesize_low_light
+from lowlight_utils.data.synthetic import srgb_to_linear, synthesize_low_light
 
 x = np.linspace(0, 1, 256)
 fig, ax = plt.subplots(1, 2, figsize=(9, 3))
@@ -221,7 +198,7 @@ plt.show()
 # test run), the cell shows the same panels for four fixed settings instead.
 
 # %%
-from lowlight_utils.widgets import low_light_explorer
+from lowlight_utils.notebook.widgets import low_light_explorer
 
 low_light_explorer(clean)
 
@@ -239,7 +216,7 @@ low_light_explorer(clean)
 # measures memory. `course_splits` therefore splits by scene, and we check it.
 
 # %%
-from lowlight_utils.synthetic import scene_of
+from lowlight_utils.data.synthetic import scene_of
 
 scenes = {name: sorted({scene_of(p) for p in splits[name]}) for name in ("train", "val", "test")}
 for name, s in scenes.items():
@@ -258,7 +235,7 @@ for name, s in scenes.items():
 # seeded draws, averaged, so the figure is not the luck of one draw).
 
 # %%
-from lowlight_utils.leakage import leaky_vs_honest, one_pair_per_scene
+from lowlight_utils.metrics.leakage import leaky_vs_honest, one_pair_per_scene
 
 one_per_scene = one_pair_per_scene(all_pairs, scene_of, limit=30, seed=0)
 leak = leaky_vs_honest(one_per_scene, scene_of, copies=4, val_fraction=0.2, seed=0, draws=10)
@@ -325,7 +302,7 @@ geometry_ok = all(
 # its channel-permuted version (R, G, B -> B, R, G) and a 90-degree hue rotation:
 
 # %%
-from lowlight_utils.pipeline import DEFAULT_AUGMENT, rotate_hue
+from lowlight_utils.data.pipeline import DEFAULT_AUGMENT, rotate_hue
 
 print(DEFAULT_AUGMENT)
 pair_low, pair_high = load_image(splits.train[0].low), load_image(splits.train[0].high)
@@ -346,7 +323,7 @@ plt.show()
 # in sRGB values instead of linear light, for contrast, does not commute:
 
 # %%
-from lowlight_utils.pipeline import grey_axis_rotation
+from lowlight_utils.data.pipeline import grey_axis_rotation
 
 EXPOSURE = 0.06
 dark = synthesize_low_light(pair_high, seed=0, exposure=EXPOSURE)
@@ -413,7 +390,7 @@ for name, ips in speeds.items():
 # Their scores on the test split are the bar every learned model in this course must clear.
 
 # %%
-from lowlight_utils.baselines import BASELINES, evaluate_baselines
+from lowlight_utils.classical.lowlight import BASELINES, evaluate_baselines
 
 scored = evaluate_baselines(splits.test)
 results = {name: ev for name, (ev, _) in scored.items()}
@@ -438,7 +415,7 @@ plt.show()
 # enhancer: applied to the gamma output it changes the score like this.
 
 # %%
-from lowlight_utils.baselines import contrast_stretch
+from lowlight_utils.classical.lowlight import contrast_stretch
 from lowlight_utils.metrics import evaluate_pairs
 
 stretched = evaluate_pairs([contrast_stretch(o) for o in outputs["gamma"]], test_high)
@@ -507,7 +484,7 @@ for name, r in (("4 copies", leak), ("8 copies", ex_leak)):
 # same two on the sample's own low images.
 
 # %% tags=["solution"]
-from lowlight_utils.baselines import gamma_correction
+from lowlight_utils.classical.lowlight import gamma_correction
 
 ex_dark = [synthesize_low_light(hi, seed=i, exposure=0.01) for i, hi in enumerate(test_high)]
 for name, lows in (("sample (0.03-0.12)", test_low), ("exposure 0.01", ex_dark)):

@@ -8,7 +8,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -35,53 +35,28 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lowlight-course/lowlight-gan-course/blob/main/notebooks/02_pix2pix_bce.ipynb)
 
 # %% [markdown]
-# On Colab this cell installs the course's package and prints the versions of Python,
-# TensorFlow, Keras and NumPy that the course was last tested with beside Colab's own, with a
-# warning if a major version differs; elsewhere it does nothing.
+# One setup cell. On Colab it installs the course's package first; everywhere, `setup()`
+# chooses the run profile (`quick` on a CPU, `full` on a GPU; `LOWLIGHT_PROFILE` overrides
+# it), the precision (mixed float16 on a GPU), quiet TensorFlow logs and, with
+# `USE_DRIVE = True` on Colab, keeps the runs on Google Drive so training resumes in a new
+# session.
 
 # %%
 import importlib
 import subprocess
 import sys
 
-# Where Colab installs the course from: lowlight_utils/colab/source.py is the one place that
-# says so, and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
+# Where Colab installs the course from (`lowlight colab --repo URL` rewrites it after a fork).
 COURSE_SOURCE = "git+https://github.com/lowlight-course/lowlight-gan-course@main"
-
 if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                     f"lowlight_utils @ {COURSE_SOURCE}"], check=True)
     importlib.invalidate_caches()
-    from lowlight_utils.colab import report_versions
+USE_DRIVE = False  # True on Colab: keep the runs on Google Drive
 
-    report_versions()  # the versions the course was tested with, beside this runtime's
+from lowlight_utils.notebook import setup
 
-# %% [markdown]
-# The profile decides every size below: `quick` (narrow networks, 96-pixel crops, minutes on a
-# CPU) or `full` (the report's networks and schedule, for a GPU). The precision follows the
-# machine: mixed float16 on a GPU, float32 on a CPU (`LOWLIGHT_PRECISION` overrides it).
-
-# %%
-from lowlight_utils.config import apply_precision, get_profile
-
-PROFILE = get_profile()
-print(PROFILE)
-print("precision:", apply_precision())
-
-# %% [markdown]
-# **On Colab, keep the runs on Google Drive.** A Colab session ends when it is idle for long
-# or reaches its time limit, and its files go with it. Set `USE_DRIVE = True` to mount your
-# Drive and keep every run under `MyDrive/lowlight-course/runs` (the runs root,
-# `LOWLIGHT_RUNS_DIR`): running the notebook again in a new session then resumes training
-# where it stopped. Off by default; elsewhere this cell does nothing.
-
-# %%
-USE_DRIVE = False  # True: mount Google Drive and keep the runs there (Colab only)
-
-if USE_DRIVE and "google.colab" in sys.modules:
-    from lowlight_utils.colab import use_drive
-
-    use_drive()
+PROFILE = setup(use_drive=USE_DRIVE)
 
 # %% [markdown]
 # ## 1. The data, before anything is trained
@@ -99,7 +74,7 @@ if USE_DRIVE and "google.colab" in sys.modules:
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lowlight_utils.plotting import show_grid
+from lowlight_utils.notebook.plotting import show_grid
 from lowlight_utils.training import course_datasets
 
 data = course_datasets(PROFILE)
@@ -312,7 +287,7 @@ plt.show()
 # below is partly chosen by noise, and the honest figure is the test score of section 8.
 
 # %%
-from lowlight_utils.plotting import plot_history
+from lowlight_utils.notebook.plotting import plot_history
 
 hist = result.history
 plot_history(hist, groups=[["d_loss", "g_gan"], ["g_l1", "val_g_l1"], ["psnr", "val_psnr"]])
@@ -418,15 +393,15 @@ print(f"two calls with training=True differ by up to {np.abs(draws[0] - draws[1]
 # Then a second, free use of the same symmetry, at test time: the darkening treats the three
 # channels alike, so enhancing an image with its channels in any of the six orders and
 # putting them back should give the same result. `enhance_image(model, img, ensemble=True)`
-# averages the six (`lowlight_utils.colour.channel_order_ensemble` does the work);
+# averages the six (`lowlight_utils.metrics.colour.channel_order_ensemble` does the work);
 # the average commutes exactly with every channel order, so what colour preference is left
 # in the network cancels. It costs six forward passes, and it only makes sense for a network
 # that saw permuted colours in training. This notebook measures it on its own model:
 
 # %%
-from lowlight_utils.colour import hue_difference, mean_chroma_hue
+from lowlight_utils.metrics.colour import hue_difference, mean_chroma_hue
 from lowlight_utils.metrics import evaluate_pairs
-from lowlight_utils.synthetic import scene_of
+from lowlight_utils.data.synthetic import scene_of
 
 variants = {"colour aug on": lambda img: enhance_image(best, img),
             "on + ensemble": lambda img: enhance_image(best, img, ensemble=True)}
@@ -522,7 +497,7 @@ print(f"{len(checked)} of {len(highs)} test images colourful enough to check; la
 # smaller than the spread is no result.
 
 # %%
-from lowlight_utils.baselines import evaluate_baselines
+from lowlight_utils.classical.lowlight import evaluate_baselines
 
 baselines = evaluate_baselines(test_pairs)
 scores = {name: ev for name, (ev, _) in baselines.items()}
@@ -582,7 +557,7 @@ print(f"small U-Net: {slides.generator.count_params():,} parameters; generator l
 # Pix2Pix model from the course's model folder, so we export it there.
 
 # %%
-from lowlight_utils.zoo import export_model
+from lowlight_utils.notebook.handoff import export_model
 
 exported = export_model(result.best_model, "pix2pix-bce", PROFILE, notebook="02_pix2pix_bce")
 

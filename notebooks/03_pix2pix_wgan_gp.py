@@ -8,7 +8,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -36,57 +36,36 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lowlight-course/lowlight-gan-course/blob/main/notebooks/03_pix2pix_wgan_gp.ipynb)
 
 # %% [markdown]
-# On Colab this cell installs the course's package and prints the versions of Python,
-# TensorFlow, Keras and NumPy that the course was last tested with beside Colab's own, with a
-# warning if a major version differs; elsewhere it does nothing.
+# One setup cell. On Colab it installs the course's package first; everywhere, `setup()`
+# chooses the run profile (`quick` on a CPU, `full` on a GPU; `LOWLIGHT_PROFILE` overrides
+# it), the precision (mixed float16 on a GPU), quiet TensorFlow logs and, with
+# `USE_DRIVE = True` on Colab, keeps the runs on Google Drive so training resumes in a new
+# session.
 
 # %%
 import importlib
 import subprocess
 import sys
 
-# Where Colab installs the course from: lowlight_utils/colab/source.py is the one place that
-# says so, and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
+# Where Colab installs the course from (`lowlight colab --repo URL` rewrites it after a fork).
 COURSE_SOURCE = "git+https://github.com/lowlight-course/lowlight-gan-course@main"
-
 if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                     f"lowlight_utils @ {COURSE_SOURCE}"], check=True)
     importlib.invalidate_caches()
-    from lowlight_utils.colab import report_versions
+USE_DRIVE = False  # True on Colab: keep the runs on Google Drive
 
-    report_versions()  # the versions the course was tested with, beside this runtime's
+from lowlight_utils.notebook import setup
 
-# %% [markdown]
-# The profile decides sizes and budgets (`quick` on a CPU, `full` on a GPU); the precision
-# follows the machine (mixed float16 on a GPU, float32 on a CPU; `LOWLIGHT_PRECISION`
-# overrides it).
+PROFILE = setup(use_drive=USE_DRIVE)
 
 # %%
-from lowlight_utils.config import apply_precision, get_profile
-
 import keras
 
-PROFILE = get_profile()
-PRECISION = apply_precision()
-print(PROFILE)
-print("precision:", PRECISION)
+from lowlight_utils.config import resolve_precision
+
 keras.utils.set_random_seed(0)  # same initial weights and draws on every run
-
-# %% [markdown]
-# **On Colab, keep the runs on Google Drive.** A Colab session ends when it is idle for long
-# or reaches its time limit, and its files go with it. Set `USE_DRIVE = True` to mount your
-# Drive and keep every run under `MyDrive/lowlight-course/runs` (the runs root,
-# `LOWLIGHT_RUNS_DIR`): running the notebook again in a new session then resumes training
-# where it stopped. Off by default; elsewhere this cell does nothing.
-
-# %%
-USE_DRIVE = False  # True: mount Google Drive and keep the runs there (Colab only)
-
-if USE_DRIVE and "google.colab" in sys.modules:
-    from lowlight_utils.colab import use_drive
-
-    use_drive()
+PRECISION = resolve_precision()
 
 # %% [markdown]
 # ## 1. Why leave BCE?
@@ -137,7 +116,7 @@ import tensorflow as tf
 
 from lowlight_utils.data import course_splits, load_image
 from lowlight_utils.pix2pix import patchgan_discriminator
-from lowlight_utils.plotting import show_grid
+from lowlight_utils.notebook.plotting import show_grid
 from lowlight_utils.wgan import gradient_norms, gradient_penalty
 
 splits = course_splits()
@@ -379,7 +358,7 @@ plt.show()
 # gaps, the line says "no result": this test set cannot tell the two apart.
 
 # %%
-from lowlight_utils.baselines import evaluate_baselines
+from lowlight_utils.classical.lowlight import evaluate_baselines
 from lowlight_utils.config import cap_images
 from lowlight_utils.inference import enhance_image
 from lowlight_utils.metrics import evaluate_pairs, paired_gap
@@ -453,7 +432,7 @@ plt.show()
 # best WGAN-GP model from the course's model folder, so we export it there.
 
 # %%
-from lowlight_utils.zoo import export_model
+from lowlight_utils.notebook.handoff import export_model
 
 exported = export_model(wgan_run.best_model, "pix2pix-wgan-gp", PROFILE,
                         notebook="03_pix2pix_wgan_gp")
@@ -477,7 +456,7 @@ exported = export_model(wgan_run.best_model, "pix2pix-wgan-gp", PROFILE,
 # random inputs and names the mistake if there is one.
 
 # %% tags=["solution"]
-from lowlight_utils.checks import check_gradient_penalty
+from lowlight_utils.notebook.graders import check_gradient_penalty
 
 
 def my_gradient_penalty(critic, condition, real, fake, alpha, square_root=True):

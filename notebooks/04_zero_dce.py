@@ -8,7 +8,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -34,56 +34,33 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lowlight-course/lowlight-gan-course/blob/main/notebooks/04_zero_dce.ipynb)
 
 # %% [markdown]
-# On Colab this cell installs the course's package and prints the versions of Python,
-# TensorFlow, Keras and NumPy that the course was last tested with beside Colab's own, with a
-# warning if a major version differs; elsewhere it does nothing.
+# One setup cell. On Colab it installs the course's package first; everywhere, `setup()`
+# chooses the run profile (`quick` on a CPU, `full` on a GPU; `LOWLIGHT_PROFILE` overrides
+# it), the precision (mixed float16 on a GPU), quiet TensorFlow logs and, with
+# `USE_DRIVE = True` on Colab, keeps the runs on Google Drive so training resumes in a new
+# session.
 
 # %%
 import importlib
 import subprocess
 import sys
 
-# Where Colab installs the course from: lowlight_utils/colab/source.py is the one place that
-# says so, and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
+# Where Colab installs the course from (`lowlight colab --repo URL` rewrites it after a fork).
 COURSE_SOURCE = "git+https://github.com/lowlight-course/lowlight-gan-course@main"
-
 if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                     f"lowlight_utils @ {COURSE_SOURCE}"], check=True)
     importlib.invalidate_caches()
-    from lowlight_utils.colab import report_versions
+USE_DRIVE = False  # True on Colab: keep the runs on Google Drive
 
-    report_versions()  # the versions the course was tested with, beside this runtime's
+from lowlight_utils.notebook import setup
 
-# %% [markdown]
-# The profile decides sizes and budgets (`quick` on a CPU, `full` on a GPU); Zero-DCE's own
-# sizes for each profile live in `zero_dce.PROFILE_SETTINGS`. The precision follows the
-# machine (mixed float16 on a GPU, float32 on a CPU; `LOWLIGHT_PRECISION` overrides it).
+PROFILE = setup(use_drive=USE_DRIVE)
 
 # %%
-from lowlight_utils.config import apply_precision, get_profile
-
 import keras
 
-PROFILE = get_profile()
-print(PROFILE)
-print("precision:", apply_precision())
 keras.utils.set_random_seed(0)  # same initial weights and draws on every run
-
-# %% [markdown]
-# **On Colab, keep the runs on Google Drive.** A Colab session ends when it is idle for long
-# or reaches its time limit, and its files go with it. Set `USE_DRIVE = True` to mount your
-# Drive and keep every run under `MyDrive/lowlight-course/runs` (the runs root,
-# `LOWLIGHT_RUNS_DIR`): running the notebook again in a new session then resumes training
-# where it stopped. Off by default; elsewhere this cell does nothing.
-
-# %%
-USE_DRIVE = False  # True: mount Google Drive and keep the runs there (Colab only)
-
-if USE_DRIVE and "google.colab" in sys.modules:
-    from lowlight_utils.colab import use_drive
-
-    use_drive()
 
 # %% [markdown]
 # ## 0. Data: dark images, and references the model never sees
@@ -107,7 +84,7 @@ import tensorflow as tf
 from lowlight_utils import zero_dce
 from lowlight_utils.config import cap_epochs, cap_images, cap_steps
 from lowlight_utils.data import course_splits, load_image, make_dataset
-from lowlight_utils.plotting import plot_history, show_grid
+from lowlight_utils.notebook.plotting import plot_history, show_grid
 
 SETTINGS = zero_dce.PROFILE_SETTINGS[PROFILE.name]
 splits = course_splits()
@@ -179,7 +156,7 @@ plt.show()
 # run (an HTML export, a test run), the cell shows four fixed settings instead.
 
 # %%
-from lowlight_utils.widgets import curve_explorer
+from lowlight_utils.notebook.widgets import curve_explorer
 
 curve_explorer(dark)
 
@@ -461,7 +438,7 @@ plt.show()
 # ## 8. Evaluation against the references it never saw
 #
 # Full-resolution enhancement (`enhance_image`, no resizing) of every test image, scored with
-# PSNR and SSIM next to the classical baselines of `lowlight_utils.baselines`, each mean with
+# PSNR and SSIM next to the classical baselines of `lowlight_utils.classical.lowlight`, each mean with
 # its spread (sample standard deviation over the test images, four darkenings of each of
 # two scenes). The gap to the best baseline is taken image by image
 # (`lowlight_utils.metrics.paired_gap`); when it is smaller than the spread of those
@@ -469,7 +446,7 @@ plt.show()
 # published Zero-DCE figure on LOL's eval15: a **different data set**, shown for scale only.
 
 # %%
-from lowlight_utils.baselines import evaluate_baselines
+from lowlight_utils.classical.lowlight import evaluate_baselines
 from lowlight_utils.inference import enhance_image
 from lowlight_utils.metrics import evaluate_pairs, paired_gap
 
@@ -539,7 +516,7 @@ print(f"Zero-DCE++ minus Zero-DCE: {plus_gap}")
 # model folder, so we export them there (the last epoch of each, as discussed in section 5).
 
 # %%
-from lowlight_utils.zoo import export_model
+from lowlight_utils.notebook.handoff import export_model
 
 exports = [export_model(model, "zero-dce", PROFILE, notebook="04_zero_dce"),
            export_model(plus_model, "zero-dce++", PROFILE, notebook="04_zero_dce")]
@@ -581,7 +558,7 @@ print(f"Zero-DCE++ 1200x900: {1 / seconds_pp:5.1f} images/s")
 # mistake if there is one.
 
 # %% tags=["solution"]
-from lowlight_utils.checks import check_exposure_loss
+from lowlight_utils.notebook.graders import check_exposure_loss
 
 
 def my_exposure_loss(enhanced):

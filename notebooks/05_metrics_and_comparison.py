@@ -8,7 +8,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -36,53 +36,28 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lowlight-course/lowlight-gan-course/blob/main/notebooks/05_metrics_and_comparison.ipynb)
 
 # %% [markdown]
-# On Colab this cell installs the course's package and prints the versions of Python,
-# TensorFlow, Keras and NumPy that the course was last tested with beside Colab's own, with a
-# warning if a major version differs; elsewhere it does nothing.
+# One setup cell. On Colab it installs the course's package first; everywhere, `setup()`
+# chooses the run profile (`quick` on a CPU, `full` on a GPU; `LOWLIGHT_PROFILE` overrides
+# it), the precision (mixed float16 on a GPU), quiet TensorFlow logs and, with
+# `USE_DRIVE = True` on Colab, keeps the runs on Google Drive so training resumes in a new
+# session.
 
 # %%
 import importlib
 import subprocess
 import sys
 
-# Where Colab installs the course from: lowlight_utils/colab/source.py is the one place that
-# says so, and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
+# Where Colab installs the course from (`lowlight colab --repo URL` rewrites it after a fork).
 COURSE_SOURCE = "git+https://github.com/lowlight-course/lowlight-gan-course@main"
-
 if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                     f"lowlight_utils @ {COURSE_SOURCE}"], check=True)
     importlib.invalidate_caches()
-    from lowlight_utils.colab import report_versions
+USE_DRIVE = False  # True on Colab: keep the runs on Google Drive
 
-    report_versions()  # the versions the course was tested with, beside this runtime's
+from lowlight_utils.notebook import setup
 
-# %% [markdown]
-# The profile decides which exported models are compared (those trained in this profile),
-# and the precision they run in (mixed float16 on a GPU, float32 on a CPU;
-# `LOWLIGHT_PRECISION` overrides it).
-
-# %%
-from lowlight_utils.config import apply_precision, get_profile
-
-PROFILE = get_profile()
-print(PROFILE)
-print("precision:", apply_precision())
-
-# %% [markdown]
-# **On Colab, keep the runs on Google Drive.** A Colab session ends when it is idle for long
-# or reaches its time limit, and its files go with it. Set `USE_DRIVE = True` to mount your
-# Drive and keep every run under `MyDrive/lowlight-course/runs` (the runs root,
-# `LOWLIGHT_RUNS_DIR`): running the notebook again in a new session then resumes training
-# where it stopped. Off by default; elsewhere this cell does nothing.
-
-# %%
-USE_DRIVE = False  # True: mount Google Drive and keep the runs there (Colab only)
-
-if USE_DRIVE and "google.colab" in sys.modules:
-    from lowlight_utils.colab import use_drive
-
-    use_drive()
+PROFILE = setup(use_drive=USE_DRIVE)
 
 # %% [markdown]
 # ## 1. Five metrics, one picture each
@@ -108,7 +83,7 @@ if USE_DRIVE and "google.colab" in sys.modules:
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lowlight_utils.baselines import gamma_correction
+from lowlight_utils.classical.lowlight import gamma_correction
 from lowlight_utils.config import cap_images
 from lowlight_utils.data import course_splits, load_image
 from lowlight_utils.metrics import mae, psnr, psnr_per_channel, ssim, uqi
@@ -233,7 +208,7 @@ print(f"{'SSIM':10s} {rows[:, 3].mean():9.4f} {rows[:, 4].mean():9.4f} "
 # one, the untouched dark inputs) are scored. None of them changes the images.
 
 # %%
-from lowlight_utils.plotting import luminance
+from lowlight_utils.notebook.plotting import luminance
 
 
 def mean(fn, preds, refs=test_high):
@@ -311,10 +286,10 @@ for name, (h, r) in pitfalls.items():
 # %%
 import time
 
-from lowlight_utils.baselines import BASELINES
+from lowlight_utils.classical.lowlight import BASELINES
 from lowlight_utils.inference import enhance_image
 from lowlight_utils.metrics import METRIC_NAMES, evaluate_pairs
-from lowlight_utils.zoo import load_exported
+from lowlight_utils.notebook.handoff import load_exported
 
 LEARNED = {"Pix2Pix BCE": "pix2pix-bce", "Pix2Pix WGAN-GP": "pix2pix-wgan-gp",
            "Zero-DCE": "zero-dce", "Zero-DCE++": "zero-dce++"}
@@ -414,7 +389,7 @@ picks = [0, len(test_low) - 1]
 labels = list(enhancers)
 show = [[np.clip(test_low[i] * 4, 0, 1)] + [outputs[k][i] for k in labels if k != "identity"]
         + [test_high[i]] for i in picks]
-from lowlight_utils.plotting import show_grid
+from lowlight_utils.notebook.plotting import show_grid
 
 show_grid(show, titles=["low (x4)"] + [k for k in labels if k != "identity"] + ["reference"],
           size=2.2)
@@ -512,7 +487,7 @@ plt.show()
 # all 24 pairs would take most of this notebook's time), and PSNR alone is what we compare.
 
 # %%
-from lowlight_utils.synthetic import scene_of
+from lowlight_utils.data.synthetic import scene_of
 
 train_pairs = cap_images(list({scene_of(p): p for p in reversed(splits.train)}.values()))
 train_low = [load_image(p.low) for p in train_pairs]
@@ -656,7 +631,7 @@ print(f"wrote {out_dir / 'results.csv'} and {out_dir / 'results.md'}")
 # checker a PSNR with the classic mistake of section 3, a peak of 255 on [0, 1] data.
 
 # %% tags=["solution"]
-from lowlight_utils.checks import check_psnr
+from lowlight_utils.notebook.graders import check_psnr
 
 
 def my_psnr(pred, ref, peak=1.0):
@@ -762,7 +737,7 @@ print(f"{ex_top[0]} beats {ex_top[1]} on {ex_wins} of {len(ex_per_image[ex_top[0
 import sys
 
 from lowlight_utils.data import save_image
-from lowlight_utils.plotting import show_labelled
+from lowlight_utils.notebook.plotting import show_labelled
 
 MY_PHOTO = None  # e.g. "~/Pictures/dark_kitchen.jpg"
 UPLOAD = False  # on Colab: True opens a file picker

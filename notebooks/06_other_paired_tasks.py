@@ -39,59 +39,33 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lowlight-course/lowlight-gan-course/blob/main/notebooks/06_other_paired_tasks.ipynb)
 
 # %% [markdown]
-# On Colab this cell installs the course's package and prints the versions of Python,
-# TensorFlow, Keras and NumPy that the course was last tested with beside Colab's own, with a
-# warning if a major version differs; elsewhere it does nothing.
+# One setup cell. On Colab it installs the course's package first; everywhere, `setup()`
+# chooses the run profile (`quick` on a CPU, `full` on a GPU; `LOWLIGHT_PROFILE` overrides
+# it), the precision (mixed float16 on a GPU), quiet TensorFlow logs and, with
+# `USE_DRIVE = True` on Colab, keeps the runs on Google Drive so training resumes in a new
+# session.
 
 # %%
 import importlib
 import subprocess
 import sys
 
-# Where Colab installs the course from: lowlight_utils/colab/source.py is the one place that
-# says so, and `python -m lowlight_utils.colab --repo URL` rewrites this line after a fork.
+# Where Colab installs the course from (`lowlight colab --repo URL` rewrites it after a fork).
 COURSE_SOURCE = "git+https://github.com/lowlight-course/lowlight-gan-course@main"
-
 if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                     f"lowlight_utils @ {COURSE_SOURCE}"], check=True)
     importlib.invalidate_caches()
-    from lowlight_utils.colab import report_versions
+USE_DRIVE = False  # True on Colab: keep the runs on Google Drive
 
-    report_versions()  # the versions the course was tested with, beside this runtime's
+from lowlight_utils.notebook import setup
 
-# %% [markdown]
-# The profile decides every size below: `quick` (notebook 02's narrow U-Net, 96-pixel crops,
-# minutes on a CPU) or `full` (the report's networks and schedule, for a GPU). The precision
-# follows the machine: mixed float16 on a GPU, float32 on a CPU (`LOWLIGHT_PRECISION`
-# overrides it).
-
-# %%
-from lowlight_utils.config import apply_precision, get_profile
-
-PROFILE = get_profile()
-print(PROFILE)
-print("precision:", apply_precision())
-
-# %% [markdown]
-# **On Colab, keep the runs on Google Drive.** A Colab session ends when it is idle for long
-# or reaches its time limit, and its files go with it. Set `USE_DRIVE = True` to mount your
-# Drive and keep every run under `MyDrive/lowlight-course/runs` (the runs root,
-# `LOWLIGHT_RUNS_DIR`): running the notebook again in a new session then resumes training
-# where it stopped. Off by default; elsewhere this cell does nothing.
-
-# %%
-USE_DRIVE = False  # True: mount Google Drive and keep the runs there (Colab only)
-
-if USE_DRIVE and "google.colab" in sys.modules:
-    from lowlight_utils.colab import use_drive
-
-    use_drive()
+PROFILE = setup(use_drive=USE_DRIVE)
 
 # %% [markdown]
 # ## 1. One photograph, three ways to spoil it
 #
-# `lowlight_utils.degradations` makes the degraded half of every pair the course trains on;
+# `lowlight_utils.data.degradations` makes the degraded half of every pair the course trains on;
 # the *task* says which degradation. `degrade(image, task, seed)` gives, for the same clean
 # photograph: **low-light** (3-5 stops under-exposed, with the shot and read noise of few
 # photons; notebooks 01-05), **noise** (the same sensor model at normal exposure but a high
@@ -104,9 +78,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lowlight_utils.data import course_splits, load_image
-from lowlight_utils.degradations import BLUR_NOISE, TASKS, degrade, gaussian_kernel
+from lowlight_utils.data.degradations import BLUR_NOISE, TASKS, degrade, gaussian_kernel
 from lowlight_utils.metrics import psnr, ssim
-from lowlight_utils.plotting import show_grid
+from lowlight_utils.notebook.plotting import show_grid
 
 splits = {task: course_splits(task=task) for task in ("noise", "blur")}
 clean = load_image(splits["noise"].test[-1].high)  # a test photograph (coffee)
@@ -162,7 +136,7 @@ print(np.array2string(kernel, precision=4, suppress_small=True))
 # %%
 import cv2
 
-from lowlight_utils.degradations import synthesize_noise
+from lowlight_utils.data.degradations import synthesize_noise
 
 ramp = np.repeat(np.linspace(0.02, 0.98, 25), 40)[None, :, None] * np.ones((200, 1, 3))
 gains = (4.0, 8.0, 32.0)
@@ -224,7 +198,7 @@ plt.show()
 # ## 4. The classical baselines, tuned on validation only
 #
 # A GAN that removes noise or blur has to beat what a library call already does.
-# `lowlight_utils.restoration_baselines` wraps the standard ones from scikit-image and
+# `lowlight_utils.classical.restoration` wraps the standard ones from scikit-image and
 # OpenCV: for noise, non-local means (two implementations), wavelet shrinkage and total
 # variation; for blur, Wiener, unsupervised Wiener and Richardson-Lucy deconvolution with
 # the known kernel. Each has a small grid of settings; `evaluate_task_baselines` picks each
@@ -239,7 +213,7 @@ plt.show()
 import time
 
 from lowlight_utils.config import cap_images
-from lowlight_utils.restoration_baselines import evaluate_task_baselines
+from lowlight_utils.classical.restoration import evaluate_task_baselines
 
 test_pairs = {task: cap_images(s.test) for task, s in splits.items()}  # two in a smoke run
 t0 = time.perf_counter()
@@ -572,7 +546,7 @@ for name, make in variants.items():
 # change with the gain?
 
 # %% tags=["solution"]
-from lowlight_utils.restoration_baselines import restore
+from lowlight_utils.classical.restoration import restore
 
 name = best_classical["noise"]
 params = classical["noise"][name][0]
@@ -660,12 +634,12 @@ for task, other in (("noise", "blur"), ("blur", "noise")):
 # %% [markdown] tags=["exercise"]
 # **Exercise 4: the report's post-processing.** The phone-to-DSLR report stretched the
 # contrast of its outputs (Gmin 10, Gmax 240 in 8-bit levels;
-# `lowlight_utils.baselines.contrast_stretch`). Apply it to this notebook's deblurred
+# `lowlight_utils.classical.lowlight.contrast_stretch`). Apply it to this notebook's deblurred
 # outputs (Pix2Pix and the best classical method) and to the references themselves, and
 # score PSNR and SSIM before and after.
 
 # %% tags=["solution"]
-from lowlight_utils.baselines import contrast_stretch
+from lowlight_utils.classical.lowlight import contrast_stretch
 
 name = best_classical["blur"]
 candidates = {

@@ -9,7 +9,7 @@
 * In the quick profile (``LOWLIGHT_PROFILE=quick``, what ``make test`` uses) a cell that
   writes to stderr fails: the executed notebooks, and the site made from them, show no red
   boxes. A warning that matters belongs in a sentence the notebook prints; the rest is
-  filtered narrowly where it arises (TensorFlow's start-up log: ``lowlight_utils.tflog``).
+  filtered narrowly where it arises (TensorFlow's start-up log: ``lowlight_utils._shared.tflog``).
 * nbval's kernels capture what C code writes to file descriptor 2, as Jupyter's do: ipykernel
   turns that capture off when it sees ``PYTEST_CURRENT_TEST`` in its environment, so the
   kernels start without it. Otherwise TensorFlow's C++ log would reach a student's notebook

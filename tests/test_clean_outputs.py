@@ -1,12 +1,13 @@
 """Clean outputs: TensorFlow's C++ start-up log never reaches a notebook's stderr.
 
-``lowlight_utils/__init__.py`` sets ``TF_CPP_MIN_LOG_LEVEL=2`` (unless the user set it) and
-installs ``lowlight_utils.tflog``, which applies that level to the absl lines TensorFlow 2.20+
-prints while it is imported (absl ignores it then), so every notebook imports the package
-before TensorFlow or Keras. The executed
+:func:`lowlight_utils._shared.tflog.quiet` (called by every notebook's
+``lowlight_utils.notebook.setup()`` and by the command line, never by ``import``) sets
+``TF_CPP_MIN_LOG_LEVEL=2`` (unless the user set it) and applies that level to the absl lines
+TensorFlow 2.20+ prints while it is imported (absl ignores it then), so every notebook calls
+``setup()`` before it imports TensorFlow or Keras. The executed
 notebooks themselves are checked cell by cell while ``make test`` runs them
 (``notebooks/conftest.py`` fails a cell that writes to stderr in the quick profile), and
-again by ``make site`` (``python -m lowlight_utils.course --no-execute --strict``), and
+again by ``make site`` (``python -m lowlight_utils.courseware.runner --no-execute --strict``), and
 ``tests/test_notebook_stderr.py`` runs each notebook's import path in a fresh Jupyter kernel.
 
 The hook must survive what a student's Jupyter does before the real import: a lookup of
@@ -30,6 +31,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+QUIET = "from lowlight_utils._shared.tflog import quiet\nquiet()\n"
 BUILD = "import tensorflow as tf, keras\nkeras.layers.Conv2D(2, 3)(tf.zeros((1, 8, 8, 3)))\n"
 
 
@@ -42,35 +44,38 @@ def python_stderr(code: str, **env_vars: str) -> str:
 
 
 def test_tensorflow_is_silent_after_lowlight_utils():
-    assert python_stderr("import lowlight_utils.config\n" + BUILD) == ""
+    assert python_stderr(QUIET + BUILD) == ""
 
 
 def test_tensorflow_is_silent_after_a_find_spec_lookup():
     """A lookup first (what jedi's Tab completion does) leaves the filter to the import."""
     lookup = "import importlib.util\nassert importlib.util.find_spec('tensorflow')\n"
-    assert python_stderr("import lowlight_utils.config\n" + lookup + BUILD) == ""
+    assert python_stderr(QUIET + lookup + BUILD) == ""
 
 
 def test_tensorflow_imported_first_writes_to_stderr():
     """Why the order matters: the same code, TensorFlow first, logs to stderr on start-up."""
-    stderr = python_stderr(BUILD + "import lowlight_utils\n")
+    stderr = python_stderr(BUILD + QUIET)
     if not stderr:
         pytest.skip("this TensorFlow build logs nothing at start-up here")
     assert "I0000" in stderr or "WARNING" in stderr
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebooks_import_lowlight_utils_before_tensorflow(path):
+def test_notebooks_call_setup_before_tensorflow(path):
     lines = [line for cell in nbformat.read(path, as_version=4).cells
              if cell.cell_type == "code" for line in cell.source.splitlines()]
-    first_tf = next((i for i, line in enumerate(lines)
-                     if re.match(r"\s*(import|from)\s+(tensorflow|keras)\b", line)), None)
+    first_setup = next((i for i, line in enumerate(lines) if re.search(r"\bsetup\(", line)),
+                       None)
+    assert first_setup is not None, f"{path.name} never calls lowlight_utils.notebook.setup()"
     first_ours = next((i for i, line in enumerate(lines)
-                       if re.match(r"\s*(import|from)\s+lowlight_utils\b", line)), None)
-    if first_tf is not None:
-        assert first_ours is not None and first_ours < first_tf, (
-            f"{path.name}: line {first_tf} imports TensorFlow/Keras before lowlight_utils, so "
-            "its C++ log reaches stderr; import lowlight_utils first")
+                       if re.match(r"\s*(import|from)\s+(lowlight_utils|tensorflow|keras)\b", line)
+                       and "lowlight_utils.notebook import setup" not in line
+                       and "lowlight_utils.colab" not in line), None)
+    if first_ours is not None:
+        assert first_setup < first_ours, (
+            f"{path.name}: line {first_ours} imports before setup() is called, so "
+            "TensorFlow's C++ log can reach stderr; call setup() first")
 
 
 LOG = """WARNING: All log messages before absl::InitializeLog() is called are written to STDERR
@@ -85,7 +90,7 @@ plain output from somewhere
 
 
 def test_filter_startup_log_applies_tf_cpp_min_log_level():
-    from lowlight_utils.tflog import filter_startup_log
+    from lowlight_utils._shared.tflog import filter_startup_log
 
     assert filter_startup_log(LOG, 0) == LOG
     assert filter_startup_log(LOG, 2) == (
@@ -136,20 +141,20 @@ def fake_tensorflow(tmp_path):
     "assert spec.loader.is_package('tensorflow')\nimport tensorflow",
 ], ids=["import", "keras", "import_module", "find_spec", "jedi"])
 def test_start_up_lines_are_filtered_whatever_imports_tensorflow(fake_tensorflow, imports):
-    code = f"import lowlight_utils\n{imports}\nassert tensorflow.__file__.endswith('.py')\n"
+    code = f"{QUIET}{imports}\nassert tensorflow.__file__.endswith('.py')\n"
     if "import tensorflow" not in imports:
         code = code.replace("assert tensorflow", "import tensorflow\nassert tensorflow")
     assert python_stderr(code, **fake_tensorflow) == ""
 
 
 def test_a_blank_tf_cpp_min_log_level_counts_as_unset(fake_tensorflow):
-    code = "import lowlight_utils, os, tensorflow\nprint(os.environ['TF_CPP_MIN_LOG_LEVEL'])\n"
+    code = QUIET + "import os, tensorflow\nprint(os.environ['TF_CPP_MIN_LOG_LEVEL'])\n"
     assert python_stderr(code, TF_CPP_MIN_LOG_LEVEL="", **fake_tensorflow) == ""
     assert python_stderr(code, TF_CPP_MIN_LOG_LEVEL="0", **fake_tensorflow).count("I0000") == 2
 
 
 def test_errors_and_python_warnings_during_the_import_stay_visible(fake_tensorflow):
-    stderr = python_stderr("import lowlight_utils, tensorflow\n", FAKE_TF_NEEDS_ATTENTION="1",
+    stderr = python_stderr(QUIET + "import tensorflow\n", FAKE_TF_NEEDS_ATTENTION="1",
                            **fake_tensorflow)
     assert "a real error" in stderr and "UserWarning: a version mismatch" in stderr
     assert "oneDNN" not in stderr and "InitializeLog" not in stderr and "AVX2" not in stderr
@@ -158,7 +163,8 @@ def test_errors_and_python_warnings_during_the_import_stay_visible(fake_tensorfl
 def test_the_hook_stays_until_tensorflow_is_imported(fake_tensorflow):
     code = textwrap.dedent("""
         import importlib.util, sys
-        import lowlight_utils.tflog as tflog
+        import lowlight_utils._shared.tflog as tflog
+        tflog.quiet()
         importlib.util.find_spec("tensorflow")
         assert tflog._FINDER in sys.meta_path, "a lookup removed the hook"
         importlib.reload(tflog)

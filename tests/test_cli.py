@@ -13,10 +13,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 import pytest
-from conftest import write_rgb
 
 from lowlight_utils import cli
 from lowlight_utils.data import load_image
+from tests.conftest import write_rgb
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -155,8 +155,8 @@ def test_train_resume_evaluate_and_enhance_with_the_model(pairs_dir, tmp_path, c
     assert load_image(enhanced / "odd.png").shape == (37, 53, 3)
 
     # --ensemble: the model averaged over the six channel orders, as the library computes it
-    from lowlight_utils.colour import channel_order_ensemble
     from lowlight_utils.inference import enhance_image
+    from lowlight_utils.metrics.colour import channel_order_ensemble
     from lowlight_utils.training import load_model
 
     assert cli.main(["-q", "enhance", "--model", str(run / "best.keras"), str(odd),
@@ -252,7 +252,7 @@ def test_prepare_writes_the_sample_or_downloads_lol(tmp_path, capsys, monkeypatc
     assert any((tmp_path / "sample" / "low").iterdir())
 
     calls = []
-    from lowlight_utils import download
+    from lowlight_utils.data import download
 
     monkeypatch.setattr(download, "download_lol", lambda dest: calls.append(dest) or dest)
     assert cli.main(["prepare", "--lol", str(tmp_path / "LOL")]) == 0
@@ -299,7 +299,7 @@ def noisy_dir(tmp_path):
     from skimage import data
 
     from lowlight_utils.data import save_image
-    from lowlight_utils.degradations import synthesize_noise
+    from lowlight_utils.data.degradations import synthesize_noise
 
     photo = data.chelsea() / 255.0
     for i in range(14):
@@ -313,7 +313,7 @@ def test_evaluate_task_baselines_tuned_on_val_with_spread_and_ciede(noisy_dir, c
     assert cli.main(["-q", "evaluate", "--baseline", "all", "--task", "noise",
                      "--data", str(noisy_dir)]) == 0
     out = capsys.readouterr().out
-    from lowlight_utils.restoration_baselines import TASK_BASELINES
+    from lowlight_utils.classical.restoration import TASK_BASELINES
 
     assert "| method | protocol | PSNR (dB) | SSIM | UQI | MAE | CIEDE2000 |" in out
     for name in ("identity", *TASK_BASELINES["noise"]):
@@ -325,7 +325,7 @@ def test_evaluate_task_baselines_tuned_on_val_with_spread_and_ciede(noisy_dir, c
 
 
 def test_task_and_method_must_match(tmp_path, capsys):
-    from lowlight_utils.synthetic import sample_dataset
+    from lowlight_utils.data.synthetic import sample_dataset
 
     src = tmp_path / "in"
     write_rgb(src / "a.png")
@@ -372,7 +372,7 @@ def test_enhance_with_a_tuned_blur_baseline_sharpens(tmp_path, capsys):
     from skimage import data
 
     from lowlight_utils.data import save_image
-    from lowlight_utils.degradations import BLUR_NOISE, synthesize_blur
+    from lowlight_utils.data.degradations import BLUR_NOISE, synthesize_blur
     from lowlight_utils.metrics import psnr
 
     clean = data.astronaut()[100:196, 150:278] / 255.0  # detailed: every grid setting helps

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-from lowlight_utils.course import unclean_outputs
+from lowlight_utils.courseware.runner import unclean_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,7 +4,7 @@ A student runs the notebooks in Jupyter Lab, Colab or ``jupyter nbconvert --exec
 whatever environment their launcher gives the kernel (usually no ``TF_CPP_MIN_LOG_LEVEL``).
 There ipykernel turns what C code writes to file descriptor 2 into stderr stream outputs,
 the red boxes, so TensorFlow's C++ start-up log shows up in the cell that first imports it
-unless ``lowlight_utils.tflog`` filters it. Running whole notebooks takes minutes, so each
+unless ``lowlight_utils._shared.tflog`` filters it. Running whole notebooks takes minutes, so each
 notebook's *import path* runs instead: every code cell's top-level imports, in order, cell by
 cell, up to and including the first cell that imports TensorFlow or Keras, then a first
 TensorFlow op (the import itself, when only a ``lowlight_utils`` function imports TensorFlow,
@@ -41,6 +41,12 @@ def _imported_names(nodes) -> list[str]:
     return names
 
 
+def _calls_setup(node) -> bool:
+    value = getattr(node, "value", None)
+    return (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+            and value.func.id == "setup")
+
+
 def import_path(path: Path) -> list[str]:
     """The sources of the cells that reproduce ``path``'s way to its first TensorFlow import.
 
@@ -52,8 +58,8 @@ def import_path(path: Path) -> list[str]:
     Returns
     -------
     list of str
-        One source per code cell that has top-level imports (those imports only, IPython
-        syntax turned into Python first), up to and including the first cell that imports
+        One source per code cell that has top-level imports (those imports only, and the
+        notebook's ``setup()`` call, IPython syntax turned into Python first), up to and including the first cell that imports
         ``tensorflow`` or ``keras``, followed by :data:`FIRST_OP`.
     """
     from IPython.core.inputtransformer2 import TransformerManager
@@ -64,11 +70,14 @@ def import_path(path: Path) -> list[str]:
         if cell.cell_type != "code":
             continue
         source = transform(cell.source)
-        imports = [node for node in ast.parse(source).body
-                   if isinstance(node, (ast.Import, ast.ImportFrom))]
+        body = ast.parse(source).body
+        imports = [node for node in body if isinstance(node, (ast.Import, ast.ImportFrom))]
         if not imports:
             continue
-        cells.append("\n".join(ast.get_source_segment(source, node) for node in imports))
+        lines = [ast.get_source_segment(source, node) for node in imports]
+        if any(_calls_setup(node) for node in body):
+            lines.append("setup()")  # the notebook's setup call, which quiets TensorFlow
+        cells.append("\n".join(lines))
         if any(TENSORFLOW.match(name) for name in _imported_names(imports)):
             break
     return [*cells, FIRST_OP]

@@ -2,7 +2,7 @@
 
 ``python -m lowlight_utils.bench cost`` (add ``--no-measure`` to skip the CPU timing)
 
-For each notebook (01-05) and each report preset (:mod:`lowlight_utils.presets`), in the
+For each notebook (01-05) and each report preset (:mod:`lowlight_utils.training.presets`), in the
 ``full`` profile, every training run it makes: FLOPs of one training step (counted from the
 layer shapes, :func:`lowlight_utils.bench.train_step.train_step_flops`), the number of steps
 (read from what the notebook or preset trains), and the minutes that takes
@@ -305,7 +305,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from lowlight_utils.presets import PRESETS
+    from lowlight_utils.training.presets import PRESETS
 
     if args.headers:
         n_train = lol_train_pairs()

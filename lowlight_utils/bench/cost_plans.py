@@ -1,7 +1,7 @@
 """What each notebook and preset trains in the full profile, for the cost benchmark.
 
 Each notebook's plan is read from its code: the lines its step counts come from are listed
-as ``anchors``, and ``tests/test_cost.py`` checks they are still in the notebook and that it
+as ``anchors``, and ``tests/bench/test_cost.py`` checks they are still in the notebook and that it
 makes no training call the plan does not know of.
 """
 
@@ -71,7 +71,7 @@ class Plan:
 
 def lol_train_pairs(seed: int = 0) -> int:
     """Training pairs of LOL after the course's split (our485 split 90/10 by
-    :func:`lowlight_utils.data.split_pairs`, as :func:`~lowlight_utils.data.course_splits`
+    :func:`lowlight_utils.data.pairs.split_pairs`, as :func:`~lowlight_utils.data.pairs.course_splits`
     does)."""
     from types import SimpleNamespace
 
@@ -85,7 +85,7 @@ def lol_train_pairs(seed: int = 0) -> int:
 def sample_train_pairs() -> int:
     """Training pairs of the embedded sample (written to disk on first use)."""
     from lowlight_utils.data import course_splits
-    from lowlight_utils.synthetic import sample_dataset
+    from lowlight_utils.data.synthetic import sample_dataset
 
     return len(course_splits(sample_dataset()).train)
 
@@ -192,7 +192,7 @@ NOTEBOOKS: dict[str, Callable[[int], Plan]] = {
 def preset_plan(name: str, n_train: int) -> Plan:
     """A preset's run as ``python -m lowlight_utils train --preset NAME`` trains it: the
     preset's crop, batch and epochs, one pass over the training split per epoch."""
-    from lowlight_utils.presets import get_preset
+    from lowlight_utils.training.presets import get_preset
 
     p = get_preset(name)
     steps = p.epochs * max(1, math.ceil(n_train / p.batch_size))

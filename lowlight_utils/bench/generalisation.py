@@ -7,7 +7,7 @@ little about how a method does on a photograph it has not seen. This benchmark t
 learned method once per fold of the embedded low-light sample and scores it on the fold's
 held-out scenes, so that every scene is held out exactly once.
 
-Folds (:func:`scene_folds`): the eight scenes of :data:`lowlight_utils.synthetic.SCENES`
+Folds (:func:`scene_folds`): the eight scenes of :data:`lowlight_utils.data.synthetic.SCENES`
 are taken in the order of :data:`SCENE_ORDER` (the course's test scenes, its validation
 scene, then the others) and cut into ``n`` consecutive groups; fold ``k`` holds out group
 ``k``, chooses its checkpoint on the first scene of group ``k + 1`` (cyclically) and trains
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..synthetic import SAMPLE_SPLIT
+from ..data.synthetic import SAMPLE_SPLIT
 
 #: The scenes in fold order: test scenes, validation scene, then the training scenes, so the
 #: first of four folds is the course's split. The big retina photograph (1411 x 1411) sits
@@ -81,9 +81,9 @@ def scene_folds(n_folds: int = 4, scenes=SCENE_ORDER) -> list[Fold]:
 
 
 def fold_splits(fold: Fold, pairs, root):
-    """The :class:`lowlight_utils.data.Splits` of ``fold`` from the sample's ``pairs``."""
+    """The :class:`lowlight_utils.data.pairs.Splits` of ``fold`` from the sample's ``pairs``."""
     from ..data import Splits
-    from ..synthetic import scene_of
+    from ..data.synthetic import scene_of
 
     def part(scenes):
         return [p for p in pairs if scene_of(p) in scenes]
@@ -107,9 +107,9 @@ class SceneScore:
 
 def score_scenes(enhance, pairs, fold: int, method: str) -> list[SceneScore]:
     """Score ``enhance`` (image -> image) on ``pairs``, one :class:`SceneScore` per scene."""
-    from ..image_io import load_image
+    from ..data.io import load_image
+    from ..data.synthetic import scene_of
     from ..metrics import evaluate_pairs
-    from ..synthetic import scene_of
 
     out = []
     for scene in dict.fromkeys(scene_of(p) for p in pairs):
@@ -146,7 +146,7 @@ def run_folds(folds, methods, profile="quick", epochs=None, steps=None, seed=0,
     ----------
     folds : list of Fold
     methods : list of str
-        Names of :data:`lowlight_utils.baselines.BASELINES` and of
+        Names of :data:`lowlight_utils.classical.lowlight.BASELINES` and of
         :data:`lowlight_utils.training.METHODS`.
     profile : str
         Profile the learned methods train in (with each method's own sizes).
@@ -157,9 +157,9 @@ def run_folds(folds, methods, profile="quick", epochs=None, steps=None, seed=0,
     log : callable
         Receives one progress line per fold and method.
     """
-    from ..baselines import BASELINES, enhance_baseline
+    from ..classical.lowlight import BASELINES, enhance_baseline
     from ..data import find_pairs
-    from ..synthetic import sample_dataset
+    from ..data.synthetic import sample_dataset
 
     root = sample_dataset()
     pairs = find_pairs(root)
@@ -282,7 +282,7 @@ def write_scores(scores: list[SceneScore], path: Path) -> None:
 
 # ----------------------------------------------------------------------------- command line
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from ..baselines import BASELINES
+    from ..classical.lowlight import BASELINES
     from ..training import METHODS
 
     p.add_argument("--folds", type=int, default=4, help="number of folds (2-8; default 4)")
@@ -304,7 +304,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    from ..baselines import BASELINES
+    from ..classical.lowlight import BASELINES
 
     if args.out is not None and args.out.exists():  # refuse before half an hour of training
         raise SystemExit(f"--out {args.out} exists; choose another path (nothing overwritten)")

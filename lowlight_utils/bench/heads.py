@@ -76,12 +76,12 @@ def parse_setting(text: str) -> tuple[str, object]:
 def _references(task: str, splits) -> dict:
     """Name -> Evaluation on ``splits.test`` of what the method must beat: automatic gamma
     for low light; for noise and blur the input itself and the task's best classical method,
-    tuned on ``splits.val`` (:func:`~lowlight_utils.restoration_baselines.evaluate_task_baselines`)."""
-    from ..baselines import evaluate_baselines
+    tuned on ``splits.val`` (:func:`~lowlight_utils.classical.restoration.evaluate_task_baselines`)."""
+    from ..classical.lowlight import evaluate_baselines
 
     if task == "low-light":
         return {"gamma": evaluate_baselines(splits.test, ["gamma"])["gamma"][0]}
-    from ..restoration_baselines import evaluate_task_baselines
+    from ..classical.restoration import evaluate_task_baselines
 
     scored = {name: ev for name, (_, ev) in
               evaluate_task_baselines(task, splits.val, splits.test).items()}

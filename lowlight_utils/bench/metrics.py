@@ -5,7 +5,7 @@
 Two comparisons, each timed in alternation in one run on the same random pairs:
 
 * the windowed filter under SSIM and UQI: OpenCV's ``sepFilter2D`` (what
-  :mod:`lowlight_utils.window_metrics` uses) against the same separable correlation written
+  :mod:`lowlight_utils.metrics.window` uses) against the same separable correlation written
   as sums of shifted NumPy slices (what it used before), with the largest difference of the
   two results;
 * :func:`lowlight_utils.metrics.evaluate_pairs` (PSNR, SSIM, UQI, MAE, CIEDE2000) with its
@@ -34,9 +34,9 @@ def numpy_valid_filter(x, taps):
 def run(args) -> int:
     import numpy as np
 
+    from .._shared.parallel import usable_cores
     from ..metrics import evaluate_pairs
-    from ..parallel import usable_cores
-    from ..window_metrics import _valid_filter, gaussian_taps
+    from ..metrics.window import gaussian_taps, valid_filter
     from .common import alternate
 
     rng = np.random.default_rng(0)
@@ -45,9 +45,9 @@ def run(args) -> int:
     preds = np.clip(refs + 0.1 * rng.standard_normal(shape), 0, 1)
     taps = gaussian_taps()
     # the first calls, which check the results, are the warm-up of the timed rounds
-    got, want = _valid_filter(refs, taps), numpy_valid_filter(refs, taps)
+    got, want = valid_filter(refs, taps), numpy_valid_filter(refs, taps)
     rounds = {}
-    times = alternate({"opencv": lambda: _valid_filter(refs, taps),
+    times = alternate({"opencv": lambda: valid_filter(refs, taps),
                        "numpy": lambda: numpy_valid_filter(refs, taps)},
                       rounds=args.rounds, warmup=0, samples=rounds)
     print(f"11-tap window filter of {args.images} images of {args.height}x{args.width}x3, "

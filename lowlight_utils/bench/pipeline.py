@@ -31,7 +31,7 @@ def measure(pairs, crop: int = 96, batch_size: int = 4, work_ms: float = 20.0,
     ----------
     pairs : list of Pair
     crop, batch_size : int
-        As in :func:`~lowlight_utils.data.make_dataset` (with augmentation on).
+        As in :func:`~lowlight_utils.data.pairs.make_dataset` (with augmentation on).
     work_ms : float
         Milliseconds of simulated work per batch (the "model").
     epochs : int

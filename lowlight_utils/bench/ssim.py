@@ -20,7 +20,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     import tensorflow as tf
 
-    from ..window_metrics import ssim_tf
+    from ..metrics.window import ssim_tf
     from .common import alternate
 
     shape = (args.batch, args.height, args.width, 3)

@@ -198,7 +198,7 @@ def plain_pix2pix_step(model, jit: bool = False):
     import keras
     import tensorflow as tf
 
-    from lowlight_utils.fused_adam import stock_adam
+    from lowlight_utils._shared.fused_adam import stock_adam
 
     gen, disc = model.generator, model.discriminator
     g_opt, d_opt = map(stock_adam, (model.generator_optimizer, model.discriminator_optimizer))

@@ -73,7 +73,7 @@ def enhance_files(
     ----------
     model : keras.Model or callable
         A model (run by :func:`enhance_image`) or a function image -> image such as the
-        entries of ``lowlight_utils.baselines.BASELINES``.
+        entries of ``lowlight_utils.classical.lowlight.BASELINES``.
     files : sequence of paths
     out_dir : path
         Created if needed. Must not be a folder holding any of the inputs, nor lie inside

@@ -145,7 +145,7 @@ def _check_image(image) -> np.ndarray:
     arr = np.asarray(image)
     if arr.dtype == np.uint8 or arr.dtype == np.uint16:
         raise ValueError(
-            f"expected a float image in [0, 1], got {arr.dtype}; use lowlight_utils.data."
+            f"expected a float image in [0, 1], got {arr.dtype}; use lowlight_utils.data.pairs."
             "load_image or divide by the maximum value"
         )
     arr = arr.astype(np.float32, copy=False)
@@ -189,7 +189,7 @@ def enhance_image(
         Images with more pixels than this are tiled when ``tile`` is None.
     ensemble : bool
         Average the model over the six channel orders of the image
-        (:func:`lowlight_utils.colour.channel_order_ensemble`): six passes, and a model
+        (:func:`lowlight_utils.metrics.colour.channel_order_ensemble`): six passes, and a model
         trained with the colour augmentation keeps an unseen photo's colours much better.
     training : bool
         How the network runs. False: inference mode (batch normalisation with its moving
@@ -214,7 +214,7 @@ def enhance_image(
     """
     arr = _check_image(image)
     if ensemble:
-        from ..colour import channel_order_ensemble
+        from ..metrics.colour import channel_order_ensemble
 
         def single(img):
             return enhance_image(model, img, tile, overlap, max_pixels, training=training)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..fused_adam import FusedAdam
-from ..method_spec import Method
+from .._shared.fused_adam import FusedAdam
+from .._shared.method_spec import Method
 from .model import L1_WEIGHT, Pix2Pix
 from .networks import patchgan_discriminator, small_unet, unet_generator
 
@@ -82,7 +82,7 @@ def build(profile=None, method: str = "pix2pix-bce", steps_per_epoch: int | None
     steps_per_epoch : int, optional
         For the learning-rate schedule (``lr_hold`` below 1 holds the rate for that share of
         ``epochs * steps_per_epoch`` steps, then decays it linearly to zero, as pix2pix
-        does: :class:`lowlight_utils.schedules.HoldThenLinear`); default: the profile's, else
+        does: :class:`lowlight_utils._shared.schedules.HoldThenLinear`); default: the profile's, else
         100.
     **overrides
         Any key of :data:`PROFILE_SETTINGS` (``base_filters``, ``depth``, ``bn_momentum``,
@@ -132,8 +132,8 @@ def _rate(s: dict, profile, steps_per_epoch):
     """The learning rate, or its :class:`HoldThenLinear` schedule when ``lr_hold < 1``."""
     if s["lr_hold"] >= 1:
         return s["learning_rate"]
+    from .._shared.schedules import HoldThenLinear
     from ..config import Profile, get_profile
-    from ..schedules import HoldThenLinear
 
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
     steps = steps_per_epoch or prof.steps_per_epoch or 100

@@ -9,8 +9,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
-from ..window_metrics import ssim_tf
-from .networks import _stride_of
+from ..metrics.window import ssim_tf
+from .networks import stride_of
 
 #: The weight of the L1 term, in the course's units. pix2pix's lambda (Isola et al. 2017,
 #: eq. 4: 100) and the TensorFlow tutorial's ``LAMBDA = 100`` weigh an L1 computed on images
@@ -49,7 +49,7 @@ class Pix2Pix(keras.Model):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
-        self.size_multiple = _stride_of(generator)
+        self.size_multiple = stride_of(generator)
         self.gan_weight = 1.0
         self.l1_weight = L1_WEIGHT
         self.generator_optimizer = None
@@ -75,7 +75,7 @@ class Pix2Pix(keras.Model):
         ----------
         generator_optimizer, discriminator_optimizer : keras.optimizers.Optimizer, optional
             Default: Adam(2e-4, beta_1=0.5) each, as in pix2pix (the course's
-            :class:`~lowlight_utils.fused_adam.FusedAdam`: the same update in one kernel).
+            :class:`~lowlight_utils._shared.fused_adam.FusedAdam`: the same update in one kernel).
         gan_weight, l1_weight : float
             Generator loss = ``gan_weight * BCE + l1_weight * L1``, with L1 the mean absolute
             difference of images in **[0, 1]**. ``l1_weight`` is therefore twice the paper's
@@ -87,8 +87,8 @@ class Pix2Pix(keras.Model):
         Under a mixed-float16 policy both optimizers are wrapped in a
         ``keras.optimizers.LossScaleOptimizer`` (:func:`lowlight_utils.config.with_loss_scaling`).
         """
+        from .._shared.fused_adam import FusedAdam
         from ..config import with_loss_scaling
-        from ..fused_adam import FusedAdam
 
         self.generator_optimizer = with_loss_scaling(
             generator_optimizer or FusedAdam(2e-4, beta_1=0.5), self.dtype_policy)

@@ -288,7 +288,7 @@ def receptive_field(network: keras.Model) -> int:
     return r
 
 
-def _stride_of(generator: keras.Model) -> int:
+def stride_of(generator: keras.Model) -> int:
     """Product of the strides of the stride>1 convolutions on the way down."""
     stride = 1
     for layer in generator.layers:

@@ -118,7 +118,7 @@ def _free_name(folder: Path, stem: str, suffix: str = ".png") -> Path:
 
 def save_sample_grid(model, pairs, out_dir, stem: str) -> Path:
     """Write :func:`sample_grid` to ``out_dir/<stem>.png`` (or a free variant); return it."""
-    from ..image_io import save_image
+    from ..data.io import save_image
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ class CourseData:
     steps_per_epoch : int
     sample_pairs : list of (low, high)
         A few validation pairs for the sample grids.
-    splits : lowlight_utils.data.Splits
+    splits : lowlight_utils.data.pairs.Splits
     """
 
     train: object
@@ -41,7 +41,7 @@ def course_datasets(profile=None, data_dir=None, seed: int = 0, samples: int = 2
     profile : str or Profile, optional
         Crop, batch size and steps per epoch come from it (default ``$LOWLIGHT_PROFILE``).
     data_dir : path, optional
-        Passed to :func:`lowlight_utils.data.course_splits` (LOL if present, else the
+        Passed to :func:`lowlight_utils.data.pairs.course_splits` (LOL if present, else the
         embedded sample).
     seed : int
         Seed of the split, the shuffle and the augmentation.
@@ -53,11 +53,11 @@ def course_datasets(profile=None, data_dir=None, seed: int = 0, samples: int = 2
         Batches one training step consumes (``model.batches_per_step``: WGAN-GP's
         ``n_critic`` critic updates each take a fresh batch); the training batches are
         this many times the profile's batch size.
-    splits : lowlight_utils.data.Splits, optional
+    splits : lowlight_utils.data.pairs.Splits, optional
         Splits already made (default: ``course_splits(data_dir, seed)``).
-    augment : bool or lowlight_utils.data.Augment
+    augment : bool or lowlight_utils.data.pairs.Augment
         Paired augmentation of the training crops (``True``:
-        :data:`lowlight_utils.pipeline.DEFAULT_AUGMENT`, flips, 90-degree turns, a random
+        :data:`lowlight_utils.data.pipeline.DEFAULT_AUGMENT`, flips, 90-degree turns, a random
         channel order and hue rotation; ``Augment()``: flips and turns only; ``False``:
         none).
     task : str
@@ -69,8 +69,8 @@ def course_datasets(profile=None, data_dir=None, seed: int = 0, samples: int = 2
     """
     from ..config import Profile, get_profile
     from ..data import course_splits
-    from ..image_io import load_image
-    from ..pipeline import make_dataset
+    from ..data.io import load_image
+    from ..data.pipeline import make_dataset
 
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
     splits = splits or course_splits(data_dir, seed=seed, task=task)

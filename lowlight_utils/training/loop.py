@@ -234,9 +234,9 @@ def fit_method(
         Seed of the split, the data order and augmentation, and the initial weights.
     build_kwargs : dict, optional
         Overrides for the method's builder.
-    augment : bool or lowlight_utils.data.Augment
+    augment : bool or lowlight_utils.data.pairs.Augment
         Passed to :func:`course_datasets`. ``True`` (the default, for every method) is
-        :data:`lowlight_utils.pipeline.DEFAULT_AUGMENT`: flips, 90-degree turns and the
+        :data:`lowlight_utils.data.pipeline.DEFAULT_AUGMENT`: flips, 90-degree turns and the
         colour-equivariant channel permutation and hue rotation; ``Augment()`` turns the
         colour part off.
     sizes_from_method : bool
@@ -244,13 +244,13 @@ def fit_method(
         (:func:`method_profile`); False keeps ``profile`` as given (the presets).
     task : str
         ``"low-light"``, ``"noise"`` or ``"blur"``: which embedded sample trains it when
-        ``data_dir`` is not given (:func:`lowlight_utils.data.course_splits`). In the quick
+        ``data_dir`` is not given (:func:`lowlight_utils.data.pairs.course_splits`). In the quick
         profile it also picks the GANs' generator head unless ``build_kwargs`` sets
         ``output`` (:data:`lowlight_utils.pix2pix.method.TASK_OUTPUTS`: a residual
         computed at full resolution for noise and blur).
-    splits : lowlight_utils.data.Splits, optional
+    splits : lowlight_utils.data.pairs.Splits, optional
         Splits already made (a fold of ``python -m lowlight_utils.bench generalisation``);
-        default: :func:`~lowlight_utils.data.course_splits` of ``data_dir``, ``seed``, ``task``.
+        default: :func:`~lowlight_utils.data.pairs.course_splits` of ``data_dir``, ``seed``, ``task``.
     **train_kwargs
         Passed to :func:`train` (``strategy``, ``verbose``, ``callbacks``, ...).
 

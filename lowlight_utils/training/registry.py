@@ -1,7 +1,7 @@
 """The course's trainable methods by name, each declared by the module that trains it.
 
 ``METHODS`` merges the ``METHODS`` dicts of the three method modules imported below: a
-:class:`lowlight_utils.method_spec.Method` per name, with the builder, the profile settings
+:class:`lowlight_utils._shared.method_spec.Method` per name, with the builder, the profile settings
 and the ``keras.Model`` class whose ``train_step`` holds the method's idea. Importing this
 module also registers those classes with Keras, so saved ``.keras`` models load.
 """
@@ -11,12 +11,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from ..method_spec import Method
+from .._shared.method_spec import Method
 from ..pix2pix import method as pix2pix_method
 from ..wgan import method as wgan_method
 from ..zero_dce import method as zero_dce_method
 
-#: Method name -> :class:`~lowlight_utils.method_spec.Method`.
+#: Method name -> :class:`~lowlight_utils._shared.method_spec.Method`.
 METHODS: dict[str, Method] = {
     **pix2pix_method.METHODS,
     **wgan_method.METHODS,
@@ -25,7 +25,7 @@ METHODS: dict[str, Method] = {
 
 
 def get_method(method: str) -> Method:
-    """The :class:`~lowlight_utils.method_spec.Method` called ``method``.
+    """The :class:`~lowlight_utils._shared.method_spec.Method` called ``method``.
 
     Raises
     ------

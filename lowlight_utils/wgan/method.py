@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import keras
 
-from ..fused_adam import FusedAdam
-from ..method_spec import Method
+from .._shared.fused_adam import FusedAdam
+from .._shared.method_spec import Method
 from ..pix2pix.method import PROFILE_SETTINGS as GENERATOR_SETTINGS
 from ..pix2pix.model import L1_WEIGHT
 from ..pix2pix.networks import unet_generator

@@ -6,7 +6,7 @@ import keras
 import tensorflow as tf
 
 from ..pix2pix.model import L1_WEIGHT, generator_test_step, record_train_step
-from ..pix2pix.networks import _stride_of
+from ..pix2pix.networks import stride_of
 from .losses import color_loss, gradient_penalty
 
 #: Under mixed float16, the most the gradient penalty's inner gradient is scaled by
@@ -58,7 +58,7 @@ class WGANGP(keras.Model):
         self.gp_wrt = gp_wrt
         self.color_weight = float(color_weight)
         self.gp_reduce = gp_reduce
-        self.size_multiple = _stride_of(generator)
+        self.size_multiple = stride_of(generator)
         self.batches_per_step = self.n_critic
         self.generator_optimizer = None
         self.critic_optimizer = None
@@ -76,8 +76,8 @@ class WGANGP(keras.Model):
         """Set the two optimisers, each wrapped in a ``LossScaleOptimizer`` under mixed
         float16. Default: the paper's Adam(1e-4, beta_1=0, beta_2=0.9) for each (Gulrajani et
         al., 2017, Algorithm 1); :func:`lowlight_utils.wgan.build` passes a profile's."""
+        from .._shared.fused_adam import FusedAdam
         from ..config import with_loss_scaling
-        from ..fused_adam import FusedAdam
 
         self.generator_optimizer = with_loss_scaling(generator_optimizer or FusedAdam(
             1e-4, beta_1=0.0, beta_2=0.9), self.dtype_policy)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..fused_adam import FusedAdam
-from ..method_spec import TRAINING_SIZES, Method
+from .._shared.fused_adam import FusedAdam
+from .._shared.method_spec import TRAINING_SIZES, Method
 from .model import ZeroDCE, ZeroDCEPlusPlus
 
 #: Official gradient clipping: ``clip_grad_norm(parameters, 0.1)``, a global-norm clip.

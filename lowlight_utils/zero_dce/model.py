@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
-from ..window_metrics import ssim_tf
+from ..metrics.window import ssim_tf
 from . import losses
 from .curves import (
     ITERATIONS,
