@@ -5,10 +5,11 @@
 Both models run through :func:`lowlight_utils.inference.enhance_image`, the path every
 notebook and the CLI use (one traced function per model, no resizing of the photograph).
 
-* Zero-DCE at 600x400 (LOL's size): images/s and the achieved GFLOP/s, counting 79,200
-  multiply-adds per pixel (2 FLOPs each; the curve steps are not counted), next to the fp32
-  matmul peak measured in the same run. The network is seven dense 3x3 convolutions, so a
-  good implementation runs near the matmul peak.
+* Zero-DCE at 600x400 (LOL's size): images/s and the achieved GFLOP/s, counting DCE-Net's
+  79,200 multiply-adds per pixel (``zero_dce.DCE_NET_MACS_PER_PIXEL``; 2 FLOPs each; the curve
+  steps are not counted), next to the fp32 matmul peak measured in the same run. The
+  network is seven dense 3x3 convolutions, so a good implementation runs near the matmul
+  peak.
 * Zero-DCE++ at 1200x900: images/s. The network runs on a 12x downscaled copy (100x75), so
   the cost is the full-resolution part: the bilinear upsampling of the curve map and the eight
   curve steps, which run as one fused XLA kernel.
@@ -21,9 +22,6 @@ machine, run it when the machine is quiet.
 """
 
 from __future__ import annotations
-
-#: Multiply-adds per pixel of DCE-Net (3x32 + 3 x 32x32 + 2 x 64x32 + 64x24, times 9).
-DCE_NET_MACS_PER_PIXEL = 79_200
 
 
 def add_arguments(parser) -> None:
@@ -62,6 +60,7 @@ def run(args) -> int:
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from .. import zero_dce
+    from ..zero_dce import DCE_NET_MACS_PER_PIXEL  # taught in notebook 04, section 3
     from .common import matmul_peak_gflops
 
     w, h = _size(args.size)

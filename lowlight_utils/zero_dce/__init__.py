@@ -59,11 +59,12 @@ from .method import (
     build_plusplus,
 )
 from .model import AUTO_ESTIMATION_SIDE, PAPER_DOWNSCALE, ZeroDCE, ZeroDCEPlusPlus
-from .networks import dce_net, dce_net_plusplus
+from .networks import DCE_NET_MACS_PER_PIXEL, dce_net, dce_net_plusplus
 
 __all__ = [
     "ABLATIONS",
     "AUTO_ESTIMATION_SIDE",
+    "DCE_NET_MACS_PER_PIXEL",
     "GRAD_CLIP_NORM",
     "ITERATIONS",
     "LOSS_WEIGHTS",

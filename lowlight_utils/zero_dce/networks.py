@@ -8,6 +8,11 @@ import keras
 
 from .curves import ITERATIONS
 
+#: Multiply-adds per pixel of DCE-Net (32 filters, 8 curve maps): the 3x3 kernels'
+#: weights, ``9 * (3*32 + 3 * 32*32 + 2 * 64*32 + 64*24)``; biases and the curve steps are
+#: not counted. Notebook 04 recomputes it from the built network's kernels.
+DCE_NET_MACS_PER_PIXEL = 79_200
+
 
 def _torch_bias(fan_in: int):
     """PyTorch's default bias initialiser, U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""

@@ -33,6 +33,8 @@ def test_dce_net_has_the_papers_parameter_count_and_any_size():
     convs = [layer for layer in net.layers if isinstance(layer, keras.layers.Conv2D)]
     assert [c.kernel_size for c in convs] == [(3, 3)] * 7
     assert [c.filters for c in convs] == [32] * 6 + [24]
+    # one multiply-add per kernel weight per output pixel
+    assert sum(int(np.prod(c.kernel.shape)) for c in convs) == z.DCE_NET_MACS_PER_PIXEL
 
 
 def test_dce_net_concatenations_are_symmetric():
