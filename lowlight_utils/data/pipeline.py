@@ -295,3 +295,53 @@ def make_dataset(
     if prefetch:
         ds = ds.prefetch(tf.data.AUTOTUNE)
     return ds
+
+
+#: The three input pipelines :func:`throughput` compares (arguments of :func:`make_dataset`).
+THROUGHPUT_SETTINGS = {
+    "plain": dict(cache=False, prefetch=False),
+    "prefetch": dict(cache=False, prefetch=True),
+    "cache+prefetch": dict(cache=True, prefetch=True),
+}
+
+
+def throughput(pairs: Sequence[Pair], crop: int | None = 96, batch_size: int = 4,
+               work_ms: float = 20.0, epochs: int = 3) -> dict[str, float]:
+    """Images per second through :func:`make_dataset`, plain, prefetched, cached + prefetched.
+
+    Each batch is followed by ``work_ms`` of sleep, a stand-in for the training step, so
+    that prefetching (preparing the next batch while the step runs) has something to
+    overlap with; a step alone would allow ``1000 * batch_size / work_ms`` images/s.
+    Taught in notebook 01; ``python -m lowlight_utils.bench pipeline`` repeats it.
+
+    Parameters
+    ----------
+    pairs : list of Pair
+    crop, batch_size : int
+        As in :func:`make_dataset` (augmentation and shuffling on).
+    work_ms : float
+        Milliseconds of simulated work per batch (the "model"), >= 0.
+    epochs : int
+        Passes over the data, >= 1; the first pass of a cached pipeline fills the cache.
+
+    Returns
+    -------
+    dict
+        ``{"plain": ips, "prefetch": ips, "cache+prefetch": ips}`` (:data:`THROUGHPUT_SETTINGS`).
+    """
+    import time
+
+    if work_ms < 0 or epochs < 1:
+        raise ValueError(f"throughput: need work_ms >= 0 and epochs >= 1, got {work_ms}, "
+                         f"{epochs}")
+    results = {}
+    for name, kw in THROUGHPUT_SETTINGS.items():
+        ds = make_dataset(pairs, crop=crop, batch_size=batch_size, augment=True, shuffle=True,
+                          **kw)
+        n, t0 = 0, time.perf_counter()
+        for _ in range(epochs):
+            for low, _high in ds:
+                time.sleep(work_ms / 1000.0)  # the training step we are feeding
+                n += int(low.shape[0])
+        results[name] = n / (time.perf_counter() - t0)
+    return results
