@@ -18,18 +18,17 @@
 # %% [markdown]
 # # 05 · Metrics in depth, and every method on one table
 #
-# What PSNR, SSIM, UQI, MAE and CIEDE2000 measure, how each can be made to lie, and an honest
-# comparison of every method of the course on one split, one profile, one set of metrics,
-# with the spread beside every mean; then the same comparison over every scene in turn.
+# What PSNR, SSIM, UQI, MAE and CIEDE2000 measure, how a score can be made to lie, the two
+# ways papers score LOL, and every method of the course on one table, ending with which one
+# to use and why.
 #
 # **Accelerator:** a CPU is enough; this notebook trains nothing and loads the models that
-# notebooks 02-04 exported to `runs/models/` (run them first, as `make course` does). On
+# notebooks 02-04 exported (run them first in the same profile, as `make course` does). On
 # Colab every notebook gets its own machine: set `LOWLIGHT_MODELS_DIR` to a folder on your
 # mounted Google Drive in notebooks 02-05 so the exports survive.
 # **Reproduces:** the metrics of all five reports (PSNR; SSIM and MAE of the slides; the
 # per-channel PSNR and the Wang-Bovik UQI of the phone-to-DSLR report) and examines the
 # Zero-DCE report's 28.21 dB.
-#
 # **Full profile:** trains nothing (`python -m lowlight_utils.bench cost --only
 # 05_metrics_and_comparison` says so).
 #
@@ -38,9 +37,8 @@
 # %% [markdown]
 # One setup cell. On Colab it installs the course's package first; everywhere, `setup()`
 # chooses the run profile (`quick` on a CPU, `full` on a GPU; `LOWLIGHT_PROFILE` overrides
-# it), the precision (mixed float16 on a GPU), quiet TensorFlow logs and, with
-# `USE_DRIVE = True` on Colab, keeps the runs on Google Drive so training resumes in a new
-# session.
+# it), the precision, quiet TensorFlow logs and, with `USE_DRIVE = True` on Colab, keeps the
+# runs on Google Drive.
 
 # %%
 import importlib
@@ -63,21 +61,18 @@ PROFILE = setup(use_drive=USE_DRIVE)
 # ## 1. Five metrics, one picture each
 #
 # We need an enhanced image to measure. Before any network, take the automatic-gamma output
-# of notebook 01 on a test image, and compare it with its reference.
+# of notebook 01 on a test image and compare it with its reference.
 #
 # * **MAE** = mean |x - y|: the average error in units of the [0, 1] range.
-# * **PSNR** = 10 log10(MAX² / MSE) with MAX = 1 for [0, 1] images: a log-scaled MSE. +6 dB
+# * **PSNR** = 10 log10(MAX² / MSE), MAX = 1 for [0, 1] images: a log-scaled MSE. +6 dB
 #   means half the RMS error. It does not care *where* the error is.
-# * **SSIM** (Wang et al., 2004) compares local means (luminance), standard deviations
-#   (contrast) and correlation (structure) in an 11x11 Gaussian window (sigma 1.5), then
-#   averages the map: `SSIM = (2 μx μy + C1)(2 σxy + C2) / ((μx² + μy² + C1)(σx² + σy² + C2))`.
-# * **UQI** (Wang & Bovik, 2002) is SSIM's ancestor without the constants, in 8x8 windows:
-#   `Q = 4 σxy μx μy / ((σx² + σy²)(μx² + μy²))`. Without C1, C2 it is unstable on flat
-#   regions (the course follows the authors' code for those windows).
-# * **CIEDE2000** (ΔE00, CIE 2001) converts both images to CIELAB and measures, pixel by
-#   pixel, how different the two colours *look*, weighting lightness, chroma and hue as
-#   human observers do; about 1 is just noticeable, above 10 they read as different
-#   colours. Lower is better. It is the one metric here built on colour perception.
+# * **SSIM** (Wang et al., 2004) compares local means, standard deviations and correlation
+#   in an 11x11 Gaussian window (sigma 1.5), then averages the map.
+# * **UQI** (Wang & Bovik, 2002) is SSIM's ancestor without the stabilising constants, in
+#   8x8 windows, so it is harsh on flat regions.
+# * **CIEDE2000** (ΔE00) converts both images to CIELAB and measures, pixel by pixel, how
+#   different the two colours *look*; about 1 is just noticeable, above 10 they read as
+#   different colours. Lower is better.
 
 # %%
 import matplotlib.pyplot as plt
@@ -114,18 +109,15 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The error image shows where the pixels are off (mostly brightness on large areas); the
-# SSIM map shows where *structure* is lost (noise in flat regions, edges); UQI is harsher on
-# flat, noisy regions because it has no stabilising constants.
+# Read the three maps against the photographs: the error image shows where the pixels are
+# off (brightness over large areas, a colour cast), the SSIM map where *structure* is lost
+# (noise in flat regions, edges), and UQI is darker still on flat, noisy regions.
 #
 # ### What CIEDE2000 sees that PSNR does not
 #
-# PSNR adds up squared differences of R, G and B, whatever they do to the colour. Two errors
-# of the same size can look very different: below, one copy of a test reference is made
-# brighter, another has its hue turned by 30 degrees (in HSV), and the brightening is tuned
-# so that both copies have **the same PSNR**. CIEDE2000 tells them apart, and its maps show
-# where: the hue shift changes what colour things are (a tabby cat turning olive), which a
-# viewer notices far more than a slightly lighter picture.
+# PSNR adds up squared differences of R, G and B, whatever they do to the colour. Below, one
+# copy of a test reference is made brighter, another has its hue turned by 30 degrees (in
+# HSV), and the brightening is tuned so that both copies have **the same PSNR**.
 
 # %%
 from scipy.optimize import brentq
@@ -166,19 +158,51 @@ for name, (_, p_, de) in equal_psnr.items():
     print(f"{name:12s} PSNR {p_:6.2f} dB   CIEDE2000 {de:5.2f}")
 
 # %% [markdown]
-# Same PSNR (22.73 dB), yet almost three times the colour difference for the hue shift
-# (CIEDE2000 18.1 against 6.4, as printed; the last cell checks the factor is above 2.5),
-# and its map is bright wherever the fur has colour to turn. A low-light
-# enhancer that brightens well but turns the colours (a classic failure of per-channel
-# curves and of GANs trained on few scenes) can score well on PSNR and still look wrong:
-# the table of section 4 therefore reports CIEDE2000 beside PSNR.
+# The two printed PSNRs are equal; the two CIEDE2000 values are not (the last cell checks
+# that the hue shift's is more than 2.5 times the brightening's), and the hue map is bright
+# wherever the picture has colour to turn. An enhancer that brightens well but turns the
+# colours can score well on PSNR and still look wrong, so the tables below give CIEDE2000
+# beside PSNR.
 #
-# ## 2. Cross-check: the course's metrics against scikit-image and TensorFlow
+# ## 2. SSIM on the page, checked against scikit-image and TensorFlow
 #
-# A metric implementation is only as good as its agreement with the references. The course
-# computes SSIM with Gaussian weights (sigma 1.5), population covariance, per channel then
-# averaged, exactly as `skimage.metrics.structural_similarity(..., gaussian_weights=True,
-# sigma=1.5, use_sample_covariance=False)` and `tf.image.ssim` do.
+# SSIM is short enough to write out. Each statistic is a Gaussian-weighted local average
+# (sigma 1.5, truncated at 3.5 sigma: an 11x11 window); only the positions whose whole window
+# lies inside the image count, so a 5-pixel border is dropped. `C1`, `C2` keep the ratio
+# finite where both images are flat.
+
+# %%
+from scipy.ndimage import gaussian_filter
+
+
+def my_ssim(x, y, c1=0.01 ** 2, c2=0.03 ** 2):
+    """SSIM of two (H, W, C) images in [0, 1], averaged over positions and channels."""
+    def local_mean(z):  # Gaussian average within each channel, valid positions only
+        return gaussian_filter(z, sigma=(1.5, 1.5, 0), truncate=3.5)[5:-5, 5:-5]
+
+    x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+    mx, my = local_mean(x), local_mean(y)
+    vx, vy = local_mean(x * x) - mx ** 2, local_mean(y * y) - my ** 2
+    cov = local_mean(x * y) - mx * my
+    smap = (2 * mx * my + c1) * (2 * cov + c2) / ((mx ** 2 + my ** 2 + c1) * (vx + vy + c2))
+    return float(smap.mean())
+
+
+# %% [markdown]
+# The teaching version must compute what the library computes (the library is what the
+# tables use), here on a random batch of image pairs:
+
+# %%
+rng = np.random.default_rng(0)
+batch_x, batch_y = rng.random((2, 4, 40, 56, 3))
+np.testing.assert_allclose([my_ssim(x, y) for x, y in zip(batch_x, batch_y, strict=True)],
+                           ssim(batch_x, batch_y), rtol=1e-9, atol=1e-12)
+print("my_ssim == lowlight_utils.metrics.ssim on", len(batch_x), "random pairs")
+
+# %% [markdown]
+# And the library against the references: per channel, Gaussian weights, population
+# covariance, as `skimage.metrics.structural_similarity(..., gaussian_weights=True,
+# sigma=1.5, use_sample_covariance=False)` and `tf.image.ssim` compute it.
 
 # %%
 import tensorflow as tf
@@ -204,6 +228,28 @@ print(f"{'SSIM':10s} {rows[:, 3].mean():9.4f} {rows[:, 4].mean():9.4f} "
 # %% [markdown]
 # ## 3. How a score can lie: each pitfall measured
 #
+# Papers score LOL in two ways. **Plain RGB** scores the output as it is. **GT-mean**
+# (KinD, LLFlow, Retinexformer's `--GT_mean`) first scales the output so that its mean grey
+# level equals the *reference's*, then scores it. Here is Retinexformer's step; note that
+# it runs OpenCV's BGR-to-grey weights on RGB arrays, so R gets 0.114 and B 0.299:
+
+# %%
+from lowlight_utils.metrics import gt_mean
+
+
+def my_gt_mean(pred, ref):
+    """Scale ``pred`` so its mean grey level is the reference's, then clip to [0, 1]."""
+    def grey(z):  # cv2.COLOR_BGR2GRAY's weights, applied to RGB as Retinexformer does
+        return (np.asarray(z, np.float64) * [0.114, 0.587, 0.299]).sum(-1).mean()
+
+    return np.clip(pred * (grey(ref) / grey(pred)), 0, 1)
+
+
+for x, y in zip(batch_x.astype(np.float32) * 0.3, batch_y.astype(np.float32), strict=True):
+    np.testing.assert_allclose(my_gt_mean(x, y), gt_mean(x, y), rtol=1e-5, atol=1e-6)
+print("my_gt_mean == lowlight_utils.metrics.gt_mean on", len(batch_x), "random pairs")
+
+# %% [markdown]
 # Every line below changes one thing about *how* the same gamma outputs (and, for the last
 # one, the untouched dark inputs) are scored. None of them changes the images.
 
@@ -216,12 +262,7 @@ def mean(fn, preds, refs=test_high):
 
 
 def to256(x):
-    return tf.image.resize(x, (256, 256), antialias=True).numpy()
-
-
-def gt_mean(p, r):
-    """The "GT-mean" correction: rescale the output to the reference's mean brightness."""
-    return np.clip(p * luminance(r).mean() / max(luminance(p).mean(), 1e-6), 0, 1)
+    return tf.image.resize(x, (256, 256), antialias=True).numpy().clip(0, 1)
 
 
 honest_psnr, honest_ssim = mean(psnr, gamma_out), mean(ssim, gamma_out)
@@ -239,8 +280,8 @@ pitfalls = {
                                        mean(lambda p, r: psnr(to256(p), to256(r)), gamma_out)),
     "SSIM after resizing to 256x256": (honest_ssim,
                                        mean(lambda p, r: ssim(to256(p), to256(r)), gamma_out)),
-    "PSNR with GT-mean correction": (honest_psnr,
-                                     mean(lambda p, r: psnr(gt_mean(p, r), r), gamma_out)),
+    "PSNR with the GT-mean protocol": (honest_psnr,
+                                       mean(lambda p, r: psnr(gt_mean(p, r), r), gamma_out)),
     "PSNR of the dark INPUT with GT-mean": (mean(psnr, test_low),
                                             mean(lambda p, r: psnr(gt_mean(p, r), r),
                                                  test_low)),
@@ -250,59 +291,59 @@ for name, (h, r) in pitfalls.items():
     print(f"{name:45s} {h:8.3f} {r:9.3f} {r - h:+8.3f}")
 
 # %% [markdown]
-# * `max_val=255` on data in [0, 1] adds exactly 20 log10(255) = 48.13 dB: a dark image
-#   "scores" over 50 dB. Always pass the range your data is in.
-# * Averaging per-channel PSNRs is never lower than the joint PSNR (the log of a mean is at
-#   least the mean of the logs); the phone-to-DSLR report's per-channel figure is biased
-#   upward against joint PSNRs, usually slightly (a tenth of a dB here), more when one
-#   channel is much worse than the others.
-# * SSIM on grayscale ignores colour errors and usually scores higher; the 7x7 uniform window
-#   gives a different number again. Say which SSIM you report.
-# * Resizing both images to 256x256 before scoring blurs away noise and fine errors: the
-#   score goes up without the enhancement getting better. Score at native resolution.
-# * The GT-mean correction (used by some papers) rescales the output to the reference's
-#   brightness before scoring, which removes exactly the error a low-light enhancer is
-#   supposed to fix: the untouched dark input jumps by many dB (more than 10 on the embedded
-#   sample). Report it only next
-#   to the uncorrected score, clearly labelled.
+# * `max_val=255` on [0, 1] data adds exactly 20 log10(255) = 48.13 dB to every score.
+#   Always pass the range your data is in.
+# * The mean of per-channel PSNRs is never below the joint PSNR (the phone-to-DSLR report's
+#   figure is biased upward); SSIM on grayscale ignores colour; the 7x7 uniform window gives
+#   another number again. Say which one you report.
+# * Resizing to 256x256 before scoring blurs away noise: the score rises, the image does not
+#   improve. Score at native resolution.
+# * GT-mean hands the method the reference's brightness, the very thing a low-light
+#   enhancer has to find: read the last line's change for the untouched dark input. It is a
+#   protocol, not a mistake, as long as the number says it used it.
+
+# %% [markdown]
+# ## 4. Every method on one table, scored both ways
 #
-# Two more pitfalls need trained models and come in section 5: scoring on training images,
-# and the leaky split of notebook 01.
-#
-# ## 4. Every method on one table
-#
-# One split (the test split above), one profile, the same metrics at native resolution. The
-# learned models are the ones notebooks 02-04 trained and exported in this profile.
-# "Parameters" counts what runs at inference (the generator, not the discriminator), and
-# "ms / 600x400" is the median time to enhance one LOL-sized image on this machine; it
-# depends on what else the machine is doing. In our run (2026-12-02) a half-hour benchmark
-# shared the 2-core CPU while the times were measured, so they are inflated (the GANs took
-# about 2.5 times as long as in the run before): compare them with each other only roughly,
-# and time on an idle machine before you rank speed. Beside each mean is its spread: the
-# sample standard deviation **over the test images** (8 pairs, four darkenings of each of
-# the two test scenes, so they are not independent; with only two scenes a spread over
-# scenes would rest on two numbers).
+# One split (the test split above), one profile, the same metrics at native resolution,
+# every output rounded to 8-bit levels as a saved PNG would be. The learned models are the
+# ones notebooks 02-04 exported in this profile; Zero-DCE++'s label names the factor its
+# curves were estimated at. "Parameters" counts what runs at inference (the generator, not
+# the discriminator); "ms / 600x400" is the median time to enhance one LOL-sized image on
+# this machine, so it moves with whatever else the machine is doing. Beside each mean is
+# its spread, the sample standard deviation over the test images (four darkenings of each
+# of two scenes, so not independent).
 
 # %%
 import time
 
 from lowlight_utils.classical.lowlight import BASELINES
 from lowlight_utils.inference import enhance_image
-from lowlight_utils.metrics import METRIC_NAMES, evaluate_pairs
+from lowlight_utils.metrics import METRIC_NAMES, PROTOCOLS, evaluate_pairs
 from lowlight_utils.notebook.handoff import load_exported
 
+
+def zero_dce_pp_label(model):
+    """Zero-DCE++'s row label, naming the curve-estimation factor(s) of the test images."""
+    factors = sorted({model.factor_for(*x.shape[:2]) for x in test_low})
+    return "Zero-DCE++ (curves at " + ", ".join(f"1/{f}" for f in factors) + ")"
+
+
+models = {method: load_exported(method, PROFILE) for method in
+          ("pix2pix-bce", "pix2pix-wgan-gp", "zero-dce", "zero-dce++")}
 LEARNED = {"Pix2Pix BCE": "pix2pix-bce", "Pix2Pix WGAN-GP": "pix2pix-wgan-gp",
-           "Zero-DCE": "zero-dce", "Zero-DCE++": "zero-dce++"}
-models = {label: load_exported(method, PROFILE) for label, method in LEARNED.items()}
-enhancers = {name: fn for name, fn in BASELINES.items()}
-for label, model in models.items():
-    enhancers[label] = lambda img, m=model: enhance_image(m, img)
+           "Zero-DCE": "zero-dce", zero_dce_pp_label(models["zero-dce++"]): "zero-dce++"}
+NEEDS_PAIRS = {"pix2pix-bce": True, "pix2pix-wgan-gp": True, "zero-dce": False,
+               "zero-dce++": False}  # the GANs learn from (low, reference) pairs
+enhancers = dict(BASELINES)
+for label, method in LEARNED.items():
+    enhancers[label] = lambda img, m=models[method]: enhance_image(m, img)
 
 
 def parameters(label):
-    if label not in models:
+    if label not in LEARNED:
         return 0
-    model = models[label]
+    model = models[LEARNED[label]]
     return getattr(model, "generator", model).count_params()
 
 
@@ -318,173 +359,136 @@ def ms_per_image(fn, repeats=3):
 
 
 names = [p.stem for p in test_pairs]
-outputs, scores, results = {}, {}, []
-for label, fn in enhancers.items():
-    outputs[label] = [fn(img) for img in test_low]
-    scores[label] = evaluate_pairs(outputs[label], test_high, names=names)
-    m, sd = scores[label].means, scores[label].stds
-    results.append({"method": label, **{k: m[k] for k in METRIC_NAMES},
-                    **{f"{k}_std": sd[k] for k in METRIC_NAMES},
-                    "parameters": parameters(label), "ms_600x400": ms_per_image(fn)})
-print(f"{'method':17s} {'PSNR (dB)':>13s} {'SSIM':>13s} {'UQI':>13s} {'MAE':>13s} "
-      f"{'CIEDE2000':>12s} {'params':>11s} {'ms/600x400':>10s}")
-for r in results:
-    print(f"{r['method']:17s} {r['psnr']:6.2f} ± {r['psnr_std']:4.2f} "
-          f"{r['ssim']:.3f} ± {r['ssim_std']:.3f} {r['uqi']:.3f} ± {r['uqi_std']:.3f} "
-          f"{r['mae']:.3f} ± {r['mae_std']:.3f} {r['ciede2000']:5.2f} ± {r['ciede2000_std']:4.2f} "
-          f"{r['parameters']:11,d} {r['ms_600x400']:10.1f}")
+outputs = {label: [fn(img) for img in test_low] for label, fn in enhancers.items()}
+scores = {protocol: {label: evaluate_pairs(outs, test_high, names=names, protocol=protocol)
+                     for label, outs in outputs.items()} for protocol in PROTOCOLS}
+timing = {label: ms_per_image(fn) for label, fn in enhancers.items()}
+
+
+def print_table(protocol):
+    print(f"protocol {protocol!r}: mean ± std over {len(names)} test images")
+    print(f"{'method':28s} {'PSNR (dB)':>13s} {'SSIM':>13s} {'MAE':>13s} {'CIEDE2000':>13s} "
+          f"{'params':>10s} {'ms/600x400':>10s}")
+    for label, ev in scores[protocol].items():
+        m, sd = ev.means, ev.stds
+        print(f"{label:28s} {m['psnr']:6.2f} ± {sd['psnr']:4.2f} {m['ssim']:.3f} ± "
+              f"{sd['ssim']:.3f} {m['mae']:.3f} ± {sd['mae']:.3f} {m['ciede2000']:6.2f} ± "
+              f"{sd['ciede2000']:4.2f} {parameters(label):10,d} {timing[label]:10.1f}")
+
+
+print_table("rgb")
 
 # %% [markdown]
+# The same outputs under the GT-mean protocol (each scaled to its reference's mean grey
+# level before scoring):
+
+# %%
+print_table("gt-mean")
+for label in enhancers:
+    gain = scores["gt-mean"][label].means["psnr"] - scores["rgb"][label].means["psnr"]
+    print(f"GT-mean minus RGB PSNR, {label:28s} {gain:+6.2f} dB")
+
+# %% [markdown]
+# How to read the two tables: GT-mean removes each output's error in overall brightness,
+# so a method gains most when brightness was its main error (the dark input first of all)
+# and little or nothing when it already found the reference's level. A ranking can change
+# between the two; quote the protocol with every number.
+#
 # A mean is only worth comparing with another when their gap is larger than the spread.
-# The fairer comparison is paired: the same test image through both methods. Below, each
-# learned model's per-image PSNR minus that of the best classical method (highest mean
-# PSNR), as mean ± std over the test images, and in CIEDE2000 (lower is better); a gap
-# smaller than its spread is called **no result**.
+# The fair comparison is paired: the same test image through both methods, the difference
+# taken image by image. `paired_gap` reports its mean and sample standard deviation and
+# calls a gap no larger than its spread **no result**. In a few lines:
 
 # %%
 from lowlight_utils.metrics import paired_gap
 
-best_classical = max(BASELINES, key=lambda k: scores[k].means["psnr"])
-verdicts = {}
-print(f"best classical method: {best_classical}")
-for label in LEARNED:  # paired_gap: mean ± std of the per-image differences, and the verdict
-    verdicts[label] = {m: paired_gap(scores[label], scores[best_classical], m)
-                       for m in ("psnr", "ciede2000")}  # CIEDE2000: lower is better
-    p_, c_ = verdicts[label]["psnr"], verdicts[label]["ciede2000"]
-    print(f"{label:17s} PSNR {p_.mean:+6.2f} ± {p_.spread:4.2f} dB ({p_.verdict:9s})   "
-          f"CIEDE2000 {c_.mean:+6.2f} ± {c_.spread:4.2f} ({c_.verdict})")
+
+def my_paired_gap(a, b, higher_is_better=True):
+    """Mean and spread of the per-item differences a - b, and the verdict."""
+    d = np.asarray(a, np.float64) - np.asarray(b, np.float64)
+    gap, spread = d.mean(), d.std(ddof=1)
+    if abs(gap) <= spread:
+        return gap, spread, "no result"
+    return gap, spread, "better" if (gap > 0) == higher_is_better else "worse"
+
+
+for a, b in zip(rng.normal(20, 2, (5, 8)), rng.normal(19, 2, (5, 8)), strict=True):
+    g = paired_gap(a, b, "psnr")
+    assert my_paired_gap(a, b)[2] == g.verdict
+    np.testing.assert_allclose(my_paired_gap(a, b)[:2], (g.mean, g.spread))
+print("my_paired_gap == lowlight_utils.metrics.paired_gap on 5 random pairs of score lists")
 
 # %% [markdown]
-# In our run (2026-12-03) every learned model is 0.8-1.7 dB above gamma on the mean, with
-# a spread of 3.4-4.1 dB per gap: every PSNR gap is smaller than its spread, so none of them
-# is a result. In CIEDE2000 they are 1.1-3.5 lower, with spreads of 3.3-5.2; one gap is a
-# result, if only just: WGAN-GP's colour error is 3.54 ± 3.29 below gamma's.
+# Each learned model against the best classical method (the one with the highest mean RGB
+# PSNR), per image, in PSNR under both protocols and in CIEDE2000 (lower is better):
+
+# %%
+best_classical = max((k for k in BASELINES if k != "identity"),
+                     key=lambda k: scores["rgb"][k].means["psnr"])
+verdicts = {label: {"psnr": paired_gap(scores["rgb"][label], scores["rgb"][best_classical]),
+                    "psnr gt-mean": paired_gap(scores["gt-mean"][label],
+                                               scores["gt-mean"][best_classical]),
+                    "ciede2000": paired_gap(scores["rgb"][label], scores["rgb"][best_classical],
+                                            "ciede2000")} for label in LEARNED}
+print(f"best classical method: {best_classical}")
+for label, v in verdicts.items():
+    print(f"{label:28s} " + "   ".join(
+        f"{k} {g.mean:+6.2f} ± {g.spread:4.2f} ({g.verdict})" for k, g in v.items()))
+beats_classical = [label for label, v in verdicts.items() if v["psnr"].verdict == "better"]
+print("learned models that beat", best_classical, "by more than the spread (RGB PSNR):",
+      ", ".join(beats_classical) or f"none: on this test split no learned model beats "
+      f"{best_classical} by more than the spread")
+
+# %% [markdown]
+# Read the verdicts, not the means. "better" says the model wins by more than the
+# image-to-image spread of the gap; "no result" says these few images cannot tell the two
+# apart, whichever mean is higher. A model can be "no result" in PSNR and "better" in
+# CIEDE2000: it gets the brightness about as right but the colour more right.
 #
-# What CIEDE2000 adds on the learned models' outputs: each dot is one test image through
-# one method. Methods sit at different heights for the same PSNR when their errors are
-# colour errors rather than brightness errors; the two rankings printed under the plot are
-# by mean PSNR (higher first) and by mean CIEDE2000 (lower first).
+# Each dot below is one test image through one method; methods sit at different heights
+# for the same PSNR when their errors are colour errors rather than brightness errors.
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 4.5))
 for label in enhancers:
-    ax.scatter([row["psnr"] for row in scores[label].rows],
-               [row["ciede2000"] for row in scores[label].rows], label=label, s=18)
-ax.set_xlabel("PSNR (dB), higher is better")
+    ax.scatter([row["psnr"] for row in scores["rgb"][label].rows],
+               [row["ciede2000"] for row in scores["rgb"][label].rows], label=label, s=18)
+ax.set_xlabel("PSNR (dB, RGB protocol), higher is better")
 ax.set_ylabel("CIEDE2000, lower is better")
 ax.set_title("every test image through every method")
 ax.legend(fontsize=8, ncol=2)
 plt.show()
-rank_psnr = sorted(enhancers, key=lambda k: -scores[k].means["psnr"])
-rank_de = sorted(enhancers, key=lambda k: scores[k].means["ciede2000"])
+rank_psnr = sorted(enhancers, key=lambda k: -scores["rgb"][k].means["psnr"])
+rank_de = sorted(enhancers, key=lambda k: scores["rgb"][k].means["ciede2000"])
 print("by PSNR:     ", " > ".join(rank_psnr))
 print("by CIEDE2000:", " > ".join(rank_de))
-print("the rankings", "agree" if rank_psnr == rank_de else "differ")
 
 # %% [markdown]
-# The same test images through every method:
+# The same two test images (one of each scene) through every method. Look at the shadows
+# (noise lifted with the light?), the whites (a cast?) and the overall level against the
+# reference: a colour cast costs a viewer more than the dB suggest.
 
 # %%
-picks = [0, len(test_low) - 1]
-labels = list(enhancers)
-show = [[np.clip(test_low[i] * 4, 0, 1)] + [outputs[k][i] for k in labels if k != "identity"]
-        + [test_high[i]] for i in picks]
 from lowlight_utils.notebook.plotting import show_grid
 
-show_grid(show, titles=["low (x4)"] + [k for k in labels if k != "identity"] + ["reference"],
-          size=2.2)
+picks = [0, len(test_low) - 1]
+shown = [k for k in enhancers if k != "identity"]
+show_grid([[np.clip(test_low[i] * 4, 0, 1)] + [outputs[k][i] for k in shown] + [test_high[i]]
+           for i in picks],
+          titles=["low (x4, display only)"] + [k.replace(" (", "\n(") for k in shown]
+          + ["reference"], size=2.2)
 plt.show()
 
 # %% [markdown]
-# What our run's figure shows (2026-12-03; look at yours, the learned rows depend on the
-# run). Gamma lifts everything evenly and leaves the photo faded; histogram equalisation
-# drains the colour. The two GANs are a little more contrasted than the reference, and
-# their cat is brighter than it; their whites (the cup's rim, the cat's pale fur) are
-# cooler than the reference's warm cream, and BCE's cat has a pink tint. The two Zero-DCE
-# models are lighter and yellower than the reference, most visibly on the cat.
-# Compare each with the reference before the table: a colour cast costs a viewer more than
-# the dB suggest.
-
-# %% [markdown]
-# **Before ranking the two GANs against each other:** they were not trained on the same
-# budget. Each follows its own report's schedule: in the quick profile notebook 02 trains
-# Pix2Pix BCE for 20 epochs of 20 generator steps, notebook 03 trains WGAN-GP for 10 epochs
-# of 20 (each notebook prints its budget as it trains). In our run WGAN-GP's row is ahead
-# (20.51 against 20.10 dB), by less than either spread; any gap between them mixes the
-# method with the length of training. Notebook 03 compares them fairly, with the same generator updates, data and
-# initial weights.
-
-# %% [markdown]
-# ### Every scene held out once (a copied benchmark run)
+# **Before ranking the two GANs against each other:** each follows its own report's
+# schedule (each notebook prints its budget as it trains), so a gap between them mixes the
+# method with the length of training. Notebook 03 compares them with the same generator
+# updates, data and initial weights.
 #
-# The table above rests on two test scenes. `python -m lowlight_utils.bench
-# generalisation` asks the broader question: it cuts the eight scenes into four folds, and
-# in each fold trains every learned method (quick profile, each method's own budget, the
-# checkpoint chosen on one validation scene) on the remaining five scenes and scores it on
-# the two it never saw, so every scene is held out exactly once. Fold 0 is the course's
-# own split. That takes about half an hour on a 2-core CPU, too long for this notebook, so
-# the tables below are **copied** from runs of
-# `python -m lowlight_utils.bench generalisation --markdown --out scores.csv` (2-core CPU,
-# seed 0): the classical and GAN columns from a run of 2026-12-02, 12:35-13:12 UTC, with
-# the GANs' curve head (`--methods identity gamma histeq clahe pix2pix-bce
-# pix2pix-wgan-gp`), the Zero-DCE columns from the run of 01:49-02:19 UTC the same day
-# (Zero-DCE's code has not changed since; the classical columns of both runs are
-# identical). They are not recomputed here and will not change when you rerun this notebook.
-#
-# PSNR (dB) of each held-out scene (the mean over its four darkenings):
-#
-# | fold | held-out scene | identity | gamma | histeq | clahe | pix2pix-bce | pix2pix-wgan-gp | zero-dce | zero-dce++ |
-# |---:|---|---:|---:|---:|---:|---:|---:|---:|---:|
-# | 0 | chelsea | 8.90 | 21.00 | 14.04 | 11.86 | 19.66 | 19.34 | 18.58 | 18.92 |
-# | 0 | coffee | 8.88 | 16.65 | 13.99 | 11.16 | 21.68 | 21.19 | 20.61 | 20.80 |
-# | 1 | astronaut | 7.48 | 16.06 | 18.80 | 9.98 | 21.80 | 21.62 | 20.30 | 20.58 |
-# | 1 | grace_hopper | 9.74 | 15.06 | 13.10 | 12.00 | 21.29 | 21.09 | 20.24 | 20.16 |
-# | 2 | ihc | 6.15 | 14.33 | 15.30 | 8.66 | 22.77 | 19.85 | 18.07 | 18.60 |
-# | 2 | motorcycle | 9.23 | 18.04 | 17.52 | 12.68 | 18.45 | 19.97 | 21.23 | 21.35 |
-# | 3 | retina | 9.50 | 15.69 | 11.77 | 11.21 | 20.14 | 21.09 | 19.94 | 19.95 |
-# | 3 | rocket | 12.57 | 12.70 | 9.36 | 14.78 | 17.61 | 18.97 | 20.80 | 19.96 |
-#
-# Over the eight held-out scenes (± = sample standard deviation over scenes; the best
-# classical method is the one with the best mean PSNR over all scenes, gamma; a fold counts
-# as beating it when the method's mean PSNR over the fold's two scenes is higher):
-#
-# | method | kind | PSNR (dB), mean ± std over scenes | CIEDE2000, mean ± std | PSNR − gamma (dB) | folds beating gamma | verdict |
-# |---|---|---:|---:|---:|---:|---|
-# | identity | classical | 9.06 ± 1.85 | 30.68 ± 7.90 |  |  |  |
-# | gamma | classical | 16.19 ± 2.51 | 16.81 ± 3.89 | best classical |  |  |
-# | histeq | classical | 14.23 ± 3.02 | 17.27 ± 5.52 |  |  |  |
-# | clahe | classical | 11.54 ± 1.82 | 23.97 ± 5.12 |  |  |  |
-# | pix2pix-bce | learned | 20.42 ± 1.78 | 11.77 ± 2.04 | +4.23 ± 3.18 | 4/4 | better |
-# | pix2pix-wgan-gp | learned | 20.39 ± 0.98 | 12.78 ± 2.66 | +4.20 ± 2.73 | 4/4 | better |
-# | zero-dce | learned | 19.97 ± 1.10 | 11.95 ± 1.09 | +3.78 ± 2.93 | 4/4 | better |
-# | zero-dce++ | learned | 20.04 ± 0.92 | 11.98 ± 1.27 | +3.85 ± 2.66 | 4/4 | better |
-#
-# What it says. Every learned method beats gamma in all four folds, and by more than the
-# scene-to-scene spread of the gap: a result, over eight scenes, where the two test scenes
-# of the table above could not give one. The course's target (Pix2Pix BCE ahead of the best
-# classical method in at least 80 % of folds) is met. Gamma still wins on one scene, the
-# cat (`chelsea`, 21.00 dB against 19.66 for Pix2Pix BCE), where automatic gamma lands
-# close to the reference's exposure. The GAN rows changed with one thing, the
-# generator's head: with the report's `tanh` head (the run of 01:49 UTC) Pix2Pix BCE scored
-# 17.36 ± 3.58 dB, +1.16 ± 3.67 over gamma in 3/4 folds (no result), and collapsed to 10.10
-# dB on the microscope slide `ihc`; WGAN-GP scored 16.59 ± 2.13. With the curve head the
-# slide scores 22.77 dB. Why: a `tanh` head draws its output from what it learned on five
-# photographs, and a slide, mostly near-white background, is unlike any of them; a curve
-# head can only brighten each pixel of the input along a smooth curve (plus a correction
-# that starts at zero), so the slide's own structure and colours come through, as they do
-# for Zero-DCE, which has always been the steadiest across scenes. Two cautions: the
-# benchmark keeps each method's best-validation-PSNR checkpoint (so Zero-DCE, though
-# trained without references, has its checkpoint picked with one), whereas notebook 04
-# exports Zero-DCE's last epoch, so the Zero-DCE rows of the table above can differ from
-# these; and one seed per method, so the run-to-run noise of training is not in the spread.
-
-# %% [markdown]
 # ## 5. Two pitfalls that need a trained model
 #
-# **Scoring on training images.** The same models on the images they were trained on (the
-# training split) and on the test split. A gap is memory, not skill. One darkening of each
-# training scene is enough to see it (the training split also holds a 1411x1411 retina, so
-# all 24 pairs would take most of this notebook's time), and PSNR alone is what we compare.
+# **Scoring on training images.** The same models on images they were trained on (one
+# darkening of each training scene) and on the test split. A gap is memory, not skill.
 
 # %%
 from lowlight_utils.data.synthetic import scene_of
@@ -496,31 +500,27 @@ seen_vs_unseen = {}
 for label in LEARNED:
     on_train = float(np.mean([psnr(enhancers[label](x), h)
                               for x, h in zip(train_low, train_high, strict=True)]))
-    seen_vs_unseen[label] = (on_train, scores[label].means["psnr"])
-    print(f"{label:17s} training images {on_train:6.2f} dB, test images "
-          f"{scores[label].means['psnr']:6.2f} dB")
+    seen_vs_unseen[label] = (on_train, scores["rgb"][label].means["psnr"])
+    print(f"{label:28s} training images {on_train:6.2f} dB, test images "
+          f"{seen_vs_unseen[label][1]:6.2f} dB")
 
 # %% [markdown]
-# In the quick profile the two columns are close: in our run every learned model scores
-# 0.63-1.81 dB higher on the training images (Pix2Pix BCE 21.91 against 20.10 dB), less
-# than the spread over the test images, and Zero-DCE, which never sees a reference, shows
-# a gap of 0.63 dB, so part of it is that the scenes differ. A few hundred
-# steps on colour-augmented crops leave these networks no time to memorise five scenes, so
-# here the pitfall costs little. A long run can memorise; the check is one cell, so run it
-# on your own models.
+# Compare each model's gap with the test spread of section 4. Zero-DCE never sees a
+# reference, so its gap measures how much the scenes differ, not memory: a GAN's gap is
+# worth worrying about only where it clearly exceeds Zero-DCE's. A few hundred steps on
+# augmented crops leave little time to memorise; a long run can, and this check is one cell.
 #
-# **Augment, then split.** Notebook 01 measured it with a model that only memorises: the
-# same validation images scored several dB higher when copies of their scenes were in the
-# training set. The mistake flatters whatever can memorise, which includes a 54-million-
-# parameter U-Net.
+# **Augment, then split.** Notebook 01 measured it: the same validation images scored
+# higher when copies of their scenes were in the training set. The mistake flatters whatever
+# can memorise, a 54-million-parameter U-Net included.
 #
 # ## 6. How can a report get 28.21 dB?
 #
-# The Zero-DCE report says its model averaged 28.21 dB PSNR on LOL images it held out. The
-# published Zero-DCE figure on LOL is about 14.9 dB. We score our Zero-DCE outputs with
-# each mistake from section 3, alone and combined, and with one more: a slip in the formula
-# itself, `20 log10(MAX / MSE)` instead of `10 log10(MAX^2 / MSE)` (or 20 log10 of MAX over
-# the MSE instead of the RMSE), which exactly doubles the PSNR. Which lands near 28.21 dB?
+# The Zero-DCE report says its model averaged 28.21 dB PSNR on LOL images it held out; the
+# published Zero-DCE figure on LOL is 14.86 dB. We score our Zero-DCE outputs with each
+# mistake of section 3, alone and combined, and with a slip in the formula itself,
+# `20 log10(MAX / MSE)` instead of `10 log10(MAX² / MSE)`, which exactly doubles the PSNR.
+# Which lands nearest 28.21 dB?
 
 # %%
 zd = outputs["Zero-DCE"]
@@ -548,43 +548,132 @@ print(f"\nneeded: {needed:+.2f} dB over the published 14.86 dB; closest gain: {c
       f"({gain_at_published[closest]:+.2f} dB, so {14.86 + gain_at_published[closest]:.2f} dB)")
 
 # %% [markdown]
-# `max_val=255` on [0, 1] data adds 48.13 dB, far too much; scoring against the input goes
-# the wrong way; resizing adds a little. The brightness (GT-mean) correction is the largest of
-# the "method" mistakes, because Zero-DCE's main error is global brightness (it never sees a
-# reference) and that is what the correction removes, yet even with resizing it stays well
-# short of the +13 dB needed. The formula slip, on the other hand, adds as much as the
-# model scores: on the published Zero-DCE score it gives 29.72 dB, 1.5 dB from the report's
-# number and the closest of all. (Our model scores differently on this different test
-# split, so doubling its score lands elsewhere; what matters is the gain the report needs.)
-# It is the most likely
-# explanation, but the report gives no code for its metric, so it cannot be confirmed. The
-# lessons: publish the metric code with the number, check it against a reference
-# implementation (section 2), and report the uncorrected, native-resolution score first.
+# Read the gains against the needed one printed last. `max_val=255` adds far too much;
+# scoring against the input goes the wrong way; resizing adds a little; GT-mean adds the
+# most of the honest-looking choices, because a model trained without references mostly
+# misses the global brightness, yet it stays short. The formula slip adds as much as the
+# model scores, which on the published score lands nearest the report's number. It is the
+# likeliest explanation, but the report gives no metric code, so it cannot be confirmed.
+# Publish the metric code with the number, check it against a reference implementation
+# (section 2), and report the uncorrected, native-resolution score first.
 #
-# ## 7. Published numbers on LOL, for orientation
+# ## 7. Published numbers on LOL, each with its protocol
 #
-# These are from the papers (LOL-v1 `eval15`, RGB, no brightness correction), on real LOL
-# photographs: **different data** from the embedded sample above, so they cannot be ranked
-# against our table. They show what the methods reach on the benchmark.
+# From the papers, on LOL-v1's 15 `eval15` photographs: **different data** from the
+# embedded sample, so they cannot be ranked against our tables. They show what methods
+# reach on the benchmark, and how far apart the two protocols put the same model.
 
 # %%
-published = {"Zero-DCE": (14.86, 0.562), "RetinexNet": (16.77, 0.56),
-             "EnlightenGAN": (17.48, 0.65), "KinD": (20.87, 0.80),
-             "SNR-Aware": (24.61, 0.842), "Retinexformer": (25.16, 0.845)}
-print(f"{'method (published, LOL eval15)':32s} {'PSNR':>6s} {'SSIM':>6s}")
-for name, (p_, s_) in published.items():
-    print(f"{name:32s} {p_:6.2f} {s_:6.3f}")
-print("\nReports reproduced here (their own data and splits): WGAN-GP report best validation "
-      "21.4 dB (LOL, leaky split); SIDD report 23.86 dB (denoising, SIDD); Zero-DCE report "
-      "28.21 dB (see section 6).")
+published = [  # (method, PSNR in dB, SSIM or None where not quoted, protocol), LOL-v1 eval15
+    ("Zero-DCE", 14.86, 0.562, "rgb"), ("RetinexNet", 16.77, 0.56, "rgb"),
+    ("EnlightenGAN", 17.48, 0.65, "rgb"), ("KinD", 20.87, 0.80, "rgb"),
+    ("LLFlow", 21.15, None, "rgb"), ("LLFlow", 25.19, None, "gt-mean"),
+    ("SNR-Aware", 24.61, 0.842, "rgb"), ("Retinexformer", 25.16, 0.845, "rgb"),
+    ("Retinexformer", 27.18, None, "gt-mean")]
+print(f"{'method (published, on LOL, not on this data)':46s} {'PSNR':>6s} {'SSIM':>6s}  protocol")
+for name, p_, s_, protocol in published:
+    print(f"{name:46s} {p_:6.2f} {'' if s_ is None else f'{s_:.3f}':>6s}  {protocol}")
+print("\nReports reproduced here (their own data and splits, plain RGB): WGAN-GP report best "
+      "validation 21.4 dB (LOL, leaky split); SIDD report 23.86 dB (denoising, SIDD); "
+      "Zero-DCE report 28.21 dB (section 6).")
 
 # %% [markdown]
-# ## 8. The results, written down
+# The same model, two numbers: Retinexformer and LLFlow each gain several dB from GT-mean,
+# as our models did in section 4. Before you compare your score with a paper's, find out
+# which protocol the paper used, and score yours the same way
+# (`python -m lowlight_utils evaluate --protocol gt-mean`).
+
+# %% [markdown]
+# ## 8. Which method to use, and why
 #
-# The table goes to `results.csv` and `results.md` in `$LOWLIGHT_RESULTS_DIR` (the course
-# runner sets it to `build/course/`), or in a new folder under `results/` of the runs root
-# (`runs/`, or `LOWLIGHT_RUNS_DIR`). The README's
-# results table is generated from `results.md` of a quick-profile run.
+# The cell below builds the decision from the numbers above. The rule: among the methods
+# that nothing beats, take the one that asks least of you. In steps:
+#
+# 1. The **top** method has the highest mean RGB PSNR on the test split.
+# 2. A method is **level with the top** when its paired PSNR gap to it is "no result" and
+#    it is not "worse" in CIEDE2000 (colour).
+# 3. Of those, choose the one that asks least: no paired references before paired ones, no
+#    training before training, then fewer parameters.
+#
+# The same rule runs again on the methods that need no paired references, for when you only
+# have dark photographs. Doing nothing (`identity`) is not a candidate.
+# Two test scenes are few: [BENCHMARKS.md](../BENCHMARKS.md) holds the fold benchmark
+# (`python -m lowlight_utils.bench generalisation`), which holds every scene out once; it
+# trains every model four times, too long for this notebook.
+
+# %%
+from IPython.display import Markdown, display
+
+
+def demands(label):
+    """What a method asks of you, least first: paired references, training, parameters."""
+    method = LEARNED.get(label)
+    return (NEEDS_PAIRS.get(method, False), method is not None, parameters(label),
+            -scores["rgb"][label].means["psnr"])
+
+
+def choose(pool):
+    """(top, methods level with it, the least demanding of those) within ``pool``."""
+    top = max(pool, key=lambda k: scores["rgb"][k].means["psnr"])
+    level = [k for k in pool if k == top or (
+        paired_gap(scores["rgb"][k], scores["rgb"][top]).verdict == "no result"
+        and paired_gap(scores["rgb"][k], scores["rgb"][top], "ciede2000").verdict != "worse")]
+    return top, level, min(level, key=demands)
+
+
+pool_all = [k for k in enhancers if k != "identity"]
+pool_unpaired = [k for k in pool_all if not NEEDS_PAIRS.get(LEARNED.get(k), False)]
+top, level, choice = choose(pool_all)
+top_unpaired, level_unpaired, choice_unpaired = choose(pool_unpaired)
+
+
+def cell(ev, metric):
+    return f"{ev.means[metric]:.2f} ± {ev.stds[metric]:.2f}"
+
+
+decision = ["| method | needs | PSNR RGB (dB) | PSNR GT-mean (dB) | vs " + best_classical
+            + " (RGB PSNR) | CIEDE2000 | parameters | ms / 600x400 | level with top |",
+            "|---|---|---:|---:|---|---:|---:|---:|---|"]
+for label in pool_all:
+    method = LEARNED.get(label)
+    needs = ("paired references" if NEEDS_PAIRS.get(method) else "dark images only"
+             if method else "nothing (no training)")
+    gap = "(best classical)" if label == best_classical else "" if method is None else (
+        f"{verdicts[label]['psnr'].mean:+.2f} ± {verdicts[label]['psnr'].spread:.2f} "
+        f"({verdicts[label]['psnr'].verdict})")
+    decision.append(
+        f"| {label} | {needs} | {cell(scores['rgb'][label], 'psnr')} | "
+        f"{cell(scores['gt-mean'][label], 'psnr')} | {gap} | "
+        f"{cell(scores['rgb'][label], 'ciede2000')} | {parameters(label):,} | "
+        f"{timing[label]:.0f} | {'top' if label == top else 'yes' if label in level else 'no'} |")
+why = [reason for reason, mine, its in zip(("needs no paired references", "needs no training",
+                                           "has fewer parameters"), demands(choice)[:3],
+                                          demands(top)[:3], strict=True) if mine < its]
+advice = [
+    f"**Top by mean RGB PSNR:** {top}. Level with it: {', '.join(level)}.",
+    f"**With paired references, use {choice}**: " + ("the top method." if choice == top else
+                                                     f"level with {top}, and it {' and '.join(why)}."),
+    f"**With dark images only (no references), use {choice_unpaired}** (top of that group: "
+    f"{top_unpaired}).",
+    "**Learned against classical:** " + (
+        f"{', '.join(beats_classical)} beat {best_classical} by more than the spread."
+        if beats_classical else
+        f"no learned model beats {best_classical} by more than the spread on this test split."),
+]
+display(Markdown("\n".join(decision) + "\n\n" + "\n\n".join(advice)))
+
+# %% [markdown]
+# How to read it. "level with top: yes" means the test images cannot tell that method from
+# the top one, so paying for more (references, training, parameters, milliseconds) buys
+# nothing you can measure here. If the last line says no learned model beats the best
+# classical method, a learned model may still look better to you in the figure of section
+# 4, but on these eight images of two scenes the number does not show it: prefer the
+# classical curve, or measure on more scenes before you train. The time column is this
+# machine's; on a GPU the networks are far faster, the classical methods are not.
+#
+# The table also goes to `results.csv` and `results.md` in `$LOWLIGHT_RESULTS_DIR` (the
+# course runner sets it to `build/course/`), or in a new folder under `results/` of the
+# runs root; RESULTS.md is generated from a quick-profile `results.md`.
 
 # %%
 import csv
@@ -595,6 +684,13 @@ from pathlib import Path
 
 from lowlight_utils.config import runs_dir
 
+results = [{"method": label,
+            **{k: scores["rgb"][label].means[k] for k in METRIC_NAMES},
+            **{f"{k}_std": scores["rgb"][label].stds[k] for k in METRIC_NAMES},
+            "psnr_gt_mean": scores["gt-mean"][label].means["psnr"],
+            "psnr_gt_mean_std": scores["gt-mean"][label].stds["psnr"],
+            "parameters": parameters(label), "ms_600x400": timing[label]}
+           for label in enhancers]
 out_dir = Path(os.environ.get("LOWLIGHT_RESULTS_DIR") or
                runs_dir() / "results" / f"{PROFILE.name}-{datetime.now():%Y%m%d-%H%M%S}")
 out_dir.mkdir(parents=True, exist_ok=True)
@@ -604,138 +700,33 @@ with open(out_dir / "results.csv", "w", newline="") as f:
     writer.writerows(results)
 machine = f"{platform.machine()}, {os.cpu_count()} CPU cores, {platform.python_version()}"
 lines = [f"Profile `{PROFILE.name}`{' (SMOKE RUN)' if PROFILE.smoke else ''}, "
-         f"{splits.source} test split ({len(test_pairs)} pairs, "
-         f"native resolution), {datetime.now():%Y-%m-%d}, {machine}. Each cell is the mean "
-         f"± the sample standard deviation over the {len(test_pairs)} test images; "
-         "CIEDE2000: lower is better.", "",
-         "| method | PSNR (dB) | SSIM | UQI | MAE | CIEDE2000 | parameters | ms / 600x400 |",
-         "|---|---:|---:|---:|---:|---:|---:|---:|"]
+         f"{splits.source} test split ({len(test_pairs)} pairs, native resolution, outputs "
+         f"at 8-bit levels), {datetime.now():%Y-%m-%d}, {machine}. Each cell is the mean ± "
+         f"the sample standard deviation over the {len(test_pairs)} test images, scored with "
+         "the plain RGB protocol except the GT-mean column; CIEDE2000: lower is better.", "",
+         "| method | PSNR (dB) | PSNR GT-mean (dB) | SSIM | UQI | MAE | CIEDE2000 | parameters "
+         "| ms / 600x400 |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
 lines += [f"| {r['method']} | {r['psnr']:.2f} ± {r['psnr_std']:.2f} | "
+          f"{r['psnr_gt_mean']:.2f} ± {r['psnr_gt_mean_std']:.2f} | "
           f"{r['ssim']:.4f} ± {r['ssim_std']:.4f} | {r['uqi']:.4f} ± {r['uqi_std']:.4f} | "
           f"{r['mae']:.4f} ± {r['mae_std']:.4f} | {r['ciede2000']:.2f} ± {r['ciede2000_std']:.2f} | "
           f"{r['parameters']:,} | {r['ms_600x400']:.1f} |" for r in results]
+lines += ["", "Which method to use (notebook 05, section 8):", "", *decision, "", *advice]
 (out_dir / "results.md").write_text("\n".join(lines) + "\n")
 print(f"wrote {out_dir / 'results.csv'} and {out_dir / 'results.md'}")
 
 # %% [markdown]
-# ## Exercises
+# ## Going further
 #
-# Each exercise changes one thing and measures what it does. Try it in a new cell first; the
-# worked solution follows each one (collapsed on the course site). None of them trains; all
-# reuse the outputs of section 4.
-
-# %% [markdown] tags=["exercise"]
-# **Exercise 1: write PSNR yourself.** Write `my_psnr(pred, ref)` for images in [0, 1]
-# from the definition in section 1, and check it with `check_psnr`, which compares it with
-# the course's on random images and names the mistake if there is one. Then pass the
-# checker a PSNR with the classic mistake of section 3, a peak of 255 on [0, 1] data.
-
-# %% tags=["solution"]
-from lowlight_utils.notebook.graders import check_psnr
-
-
-def my_psnr(pred, ref, peak=1.0):
-    mse = np.mean((np.asarray(pred, np.float64) - np.asarray(ref, np.float64)) ** 2)
-    return 10 * np.log10(peak ** 2 / mse)
-
-
-print(check_psnr(my_psnr))
-print(check_psnr(lambda pred, ref: my_psnr(pred, ref, peak=255.0)))
-
-# %% [markdown] tags=["solution"]
-# `my_psnr` passes. With a peak of 255 the checker recognises the mistake of section 3 and
-# names it: every value is the course's plus exactly 20 log10(255) = 48.13 dB, whatever the
-# images. It also recognises a doubled PSNR (the formula slip of section 6), a flipped sign,
-# per-channel averaging and the natural logarithm.
-
-# %% [markdown] tags=["exercise"]
-# **Exercise 2: does the SSIM variant change the ranking?** Rank the methods of section 4 by
-# the course's SSIM and by scikit-image's default SSIM (7x7 uniform window), and list where
-# the two orders differ.
-
-# %% tags=["solution"]
-ex_ssim = {label: (scores[label].means["ssim"], mean(
-    lambda p, r: structural_similarity(r, p, data_range=1.0, channel_axis=-1), outs))
-    for label, outs in outputs.items()}
-ex_rank_course = sorted(ex_ssim, key=lambda k: -ex_ssim[k][0])
-ex_rank_default = sorted(ex_ssim, key=lambda k: -ex_ssim[k][1])
-for i, (a, b) in enumerate(zip(ex_rank_course, ex_rank_default, strict=True), 1):
-    print(f"{i}. {a:17s} {ex_ssim[a][0]:.4f}   | {b:17s} {ex_ssim[b][1]:.4f}"
-          f"{'' if a == b else '   <- differs'}")
-
-# %% [markdown] tags=["solution"]
-# In this run the two orders agree row by row, and the uniform window gives every method but
-# the dark input a slightly higher SSIM (Pix2Pix WGAN-GP 0.5665 -> 0.5858, CLAHE 0.5412 ->
-# 0.5481). They need not agree: the two variants weight structure at different scales, so
-# methods with close scores can swap, and in an earlier run of this notebook (2026-12-03,
-# before the course's Adam became one kernel per variable, which moved the GANs' last
-# digits) CLAHE (0.5412) and WGAN-GP (0.5378) were second and third by the course's SSIM
-# and swapped places under the uniform window (0.5481 against 0.5575). Look at the top two
-# here, too: 0.5665 against 0.5662, a difference no table should rank. The lesson of section 3 stands: say which SSIM you report, because the
-# numbers themselves are not comparable across variants.
-
-# %% [markdown] tags=["exercise"]
-# **Exercise 3: score at 256x256.** Section 3 showed that resizing to 256x256 before scoring
-# raises the gamma output's PSNR. Does it raise every method's by the same amount? Compute
-# each method's PSNR gain from resizing.
-
-# %% tags=["solution"]
-ex_gain = {label: mean(lambda p, r: psnr(to256(p), to256(r)), outs) - scores[label].means["psnr"]
-           for label, outs in outputs.items()}
-for label, g in sorted(ex_gain.items(), key=lambda kv: kv[1]):
-    print(f"{label:17s} {scores[label].means['psnr']:6.2f} dB at native size, {g:+.2f} dB "
-          "at 256x256")
-
-# %% [markdown] tags=["solution"]
-# No: resizing raises every score, but unevenly, from a few hundredths of a dB for the
-# dark input and CLAHE to 2.24 dB for Zero-DCE++ here, with Zero-DCE gaining 1.99 dB,
-# gamma 1.67 dB and the two GANs 1.13 dB each. Downscaling averages noise away, so methods
-# that amplify the sensor noise (gamma and the two Zero-DCE models) gain most. Scored at
-# 256x256, the order of the learned models turns over: Zero-DCE++ and Zero-DCE (about 21.9
-# and 21.7 dB) move ahead of the two GANs (about 21.6 and 21.2 dB), a change of ranking made by the
-# metric alone. Gaps of a few tenths of a dB are far smaller than the spreads of section 4,
-# so neither order is a result; what the resize changes is which method the table puts
-# first.
-
-# %% [markdown] tags=["exercise"]
-# **Exercise 4: how far apart are the top two?** The table shows means. For the two methods
-# with the highest mean PSNR, print their per-image PSNRs and count on how many test images
-# the first beats the second.
-
-# %% tags=["solution"]
-ex_top = sorted(scores, key=lambda k: -scores[k].means["psnr"])[:2]
-ex_per_image = {k: [row["psnr"] for row in scores[k].rows] for k in ex_top}
-for k in ex_top:
-    print(f"{k:17s} mean {scores[k].means['psnr']:6.2f} dB; per image "
-          + " ".join(f"{v:5.2f}" for v in ex_per_image[k]))
-ex_wins = sum(a > b for a, b in zip(*ex_per_image.values(), strict=True))
-print(f"{ex_top[0]} beats {ex_top[1]} on {ex_wins} of {len(ex_per_image[ex_top[0]])} images")
-
-# %% [markdown] tags=["solution"]
-# In this run the top two are Pix2Pix WGAN-GP (20.51 dB) and Pix2Pix BCE (20.10 dB), and
-# WGAN-GP beats BCE on 6 of the 8 test images; the per-image differences run from -0.57 to
-# +1.39 dB (mean +0.41, std 0.69), so the lead is smaller than its spread: no result, and in
-# the previous run of this notebook BCE led by 0.02 dB. The 8 images come from only two photographs
-# (the test scenes), so they are far from independent, and the two models had different
-# training budgets (see the note after the table). Even a consistent win on 8 correlated
-# images would be weaker evidence than it looks; notebook 03's equal-budget comparison and
-# more test scenes are what would settle it.
-
-# %% [markdown]
-# ## Your own photograph
+# ### Your own photograph
 #
-# The test images are the course's. Try a dark photograph of your own: every trained model
-# of notebooks 02-04 and every classical baseline enhance it **at its full resolution**
-# (models run through `enhance_image`, which tiles photographs above 4 megapixels), side by
-# side. Locally, set `MY_PHOTO` to the file's path; on Colab, set `UPLOAD = True` and pick
-# the file when asked. With neither, the cell uses the first test image. The full-resolution
-# outputs are written as PNG files to a new folder under the runs root, which is printed, so
-# you can open them and zoom in; below them, a 1:1 crop from the middle of each shows the
-# pixels as they are.
+# Every trained model and every classical method enhance a dark photograph of yours at its
+# full resolution (models tile photographs above 4 megapixels). Locally, set `MY_PHOTO` to
+# its path; on Colab, set `UPLOAD = True` and pick the file. With neither, the cell uses the
+# first test image. The outputs are saved as PNGs in the printed folder; below them, a 1:1
+# crop from the middle shows the pixels as they are.
 
 # %%
-import sys
-
 from lowlight_utils.data import save_image
 from lowlight_utils.notebook.plotting import show_labelled
 
@@ -754,25 +745,118 @@ for label, fn in enhancers.items():
         mine[label] = np.clip(fn(photo), 0, 1)
 photo_dir = runs_dir() / "my_photo" / f"{Path(photo_path).stem}-{datetime.now():%Y%m%d-%H%M%S}"
 for label, img in mine.items():
-    save_image(photo_dir / f"{label.replace(' ', '_').replace('+', 'plus')}.png", img)
+    stem = "".join(c if c.isalnum() else "_" for c in label.replace("+", "plus"))
+    save_image(photo_dir / f"{stem}.png", img)
 print(f"{photo_path}: {photo.shape[1]}x{photo.shape[0]} pixels, enhanced by {len(mine) - 1} "
       f"methods; full-resolution outputs in {photo_dir}")
 show_labelled(mine, columns=4, size=3.0)
 plt.show()
 ph, pw = photo.shape[:2]
 side = min(160, ph, pw)
-top, left = (ph - side) // 2, (pw - side) // 2
-show_labelled({label: img[top:top + side, left:left + side] for label, img in mine.items()},
+top_, left_ = (ph - side) // 2, (pw - side) // 2
+show_labelled({label: img[top_:top_ + side, left_:left_ + side] for label, img in mine.items()},
               columns=4, one_to_one=True)
 plt.show()
 
 # %% [markdown]
-# ## 9. Checks
+# ## Exercises
 #
-# What the text above claims, asserted. In a smoke run (`LOWLIGHT_SMOKE=1`) the models were
-# trained for two steps, so the checks on what they learned (beating doing nothing, how a
-# report could reach 28.21 dB from their outputs) are replaced by what still holds: finite
-# scores for every method.
+# None of them trains; all reuse the outputs of section 4. The checker of exercise 1 is
+# imported here, so it is there in the student edition too.
+
+# %%
+from lowlight_utils.notebook.graders import check_psnr
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 1: write PSNR yourself.** In a new cell, write `my_psnr(pred, ref)` for images
+# in [0, 1] from the definition in section 1, and pass it to `check_psnr` (imported above
+# from `lowlight_utils.notebook.graders`), which compares it with the course's on random
+# images and names the mistake if there is one. Then pass it a PSNR with section 3's
+# classic mistake, a peak of 255 on [0, 1] data.
+
+# %% tags=["solution"]
+def my_psnr(pred, ref, peak=1.0):
+    mse = np.mean((np.asarray(pred, np.float64) - np.asarray(ref, np.float64)) ** 2)
+    return 10 * np.log10(peak ** 2 / mse)
+
+
+print(check_psnr(my_psnr))
+print(check_psnr(lambda pred, ref: my_psnr(pred, ref, peak=255.0)))
+
+# %% [markdown] tags=["solution"]
+# `my_psnr` passes. With a peak of 255 the checker recognises section 3's mistake: every
+# value is the course's plus exactly 20 log10(255), whatever the images. It also recognises
+# a doubled PSNR (section 6's slip), a flipped sign, per-channel averaging and the natural
+# logarithm.
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 2: does the SSIM variant change the ranking?** Using `scores["rgb"]` and
+# `outputs` from section 4 and scikit-image's `structural_similarity` (imported in section
+# 2; its default is a 7x7 uniform window), rank the methods by the course's SSIM and by
+# the default one, and print where the two orders differ.
+
+# %% tags=["solution"]
+ex_ssim = {label: (scores["rgb"][label].means["ssim"], mean(
+    lambda p, r: structural_similarity(r, p, data_range=1.0, channel_axis=-1), outs))
+    for label, outs in outputs.items()}
+ex_rank_course = sorted(ex_ssim, key=lambda k: -ex_ssim[k][0])
+ex_rank_default = sorted(ex_ssim, key=lambda k: -ex_ssim[k][1])
+for i, (a, b) in enumerate(zip(ex_rank_course, ex_rank_default, strict=True), 1):
+    print(f"{i}. {a:28s} {ex_ssim[a][0]:.4f}   | {b:28s} {ex_ssim[b][1]:.4f}"
+          f"{'' if a == b else '   <- differs'}")
+
+# %% [markdown] tags=["solution"]
+# Read the two columns: the values differ for every method, and where two methods are
+# close the orders can swap, because the two windows weigh structure at different scales.
+# Look also at how close the top rows are: a difference in the third decimal is no ranking.
+# Say which SSIM you report; numbers from different variants are not comparable.
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 3: score at 256x256.** Section 3 showed that resizing to 256x256 raises the
+# gamma output's PSNR. Does it raise every method's by the same amount? With `to256` and
+# `mean` (section 3) and `outputs` (section 4), print each method's PSNR gain from resizing.
+
+# %% tags=["solution"]
+ex_gain = {label: mean(lambda p, r: psnr(to256(p), to256(r)), outs)
+           - scores["rgb"][label].means["psnr"] for label, outs in outputs.items()}
+for label, g in sorted(ex_gain.items(), key=lambda kv: kv[1]):
+    print(f"{label:28s} {scores['rgb'][label].means['psnr']:6.2f} dB at native size, "
+          f"{g:+.2f} dB at 256x256")
+
+# %% [markdown] tags=["solution"]
+# No: downscaling averages noise away, so the methods that amplify the sensor noise gain
+# most, and the methods that leave it dark or smooth it gain least. Where the gains differ
+# by more than the gaps between methods, the resize alone reorders the table: a change of
+# ranking made by the metric, not the images.
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 4: how far apart are the top two?** For the two methods with the highest mean
+# RGB PSNR in `scores["rgb"]`, print their per-image PSNRs (each Evaluation's `.rows`),
+# count on how many test images the first beats the second, and print `paired_gap` of the
+# two (from `lowlight_utils.metrics`, imported in section 4).
+
+# %% tags=["solution"]
+ex_top = sorted(scores["rgb"], key=lambda k: -scores["rgb"][k].means["psnr"])[:2]
+ex_per_image = {k: [row["psnr"] for row in scores["rgb"][k].rows] for k in ex_top}
+for k in ex_top:
+    print(f"{k:28s} mean {scores['rgb'][k].means['psnr']:6.2f} dB; per image "
+          + " ".join(f"{v:5.2f}" for v in ex_per_image[k]))
+ex_wins = sum(a > b for a, b in zip(*ex_per_image.values(), strict=True))
+print(f"{ex_top[0]} beats {ex_top[1]} on {ex_wins} of {len(ex_per_image[ex_top[0]])} images; "
+      f"paired gap {paired_gap(scores['rgb'][ex_top[0]], scores['rgb'][ex_top[1]])}")
+
+# %% [markdown] tags=["solution"]
+# A lead in the mean can come from one or two images; the count of wins and the paired gap
+# say whether it is consistent. Even a win on most images is weak evidence here: the
+# images come from two photographs, so they are far from independent. More test scenes
+# (the fold benchmark in BENCHMARKS.md) are what would settle it.
+
+# %% [markdown]
+# ## What this notebook showed
+#
+# What the text above claims, asserted on what this notebook computed. In a smoke run
+# (`LOWLIGHT_SMOKE=1`) the models trained for two steps, so the checks on what they learned
+# are replaced by what still holds: finite scores for every method.
 
 # %%
 from lowlight_utils.config import is_smoke
@@ -780,67 +864,58 @@ from lowlight_utils.config import is_smoke
 h, r = pitfalls["PSNR with max_val=255 on [0, 1] data"]
 assert abs((r - h) - 20 * np.log10(255)) < 1e-6
 h, r = pitfalls["mean of per-channel PSNRs"]
-assert r >= h - 1e-9
+assert r >= h - 1e-9  # never below the joint PSNR
 h, r = pitfalls["PSNR of the dark INPUT with GT-mean"]
-assert r - h > 5
-assert np.abs(rows[:, 0:1] - rows[:, 1:3]).max() < 1e-3
-assert np.abs(rows[:, 3:4] - rows[:, 4:6]).max() < 1e-4
+assert r - h > 3  # GT-mean hands the dark input the reference's brightness
+assert np.abs(rows[:, 0:1] - rows[:, 1:3]).max() < 1e-3  # PSNR as skimage and tf.image
+assert np.abs(rows[:, 3:4] - rows[:, 4:6]).max() < 1e-4  # SSIM as skimage and tf.image
 (_, p_bright, de_bright), (_, p_hue, de_hue) = equal_psnr.values()
 assert abs(p_bright - p_hue) < 0.01  # the two copies have the same PSNR ...
 assert de_hue > 2.5 * de_bright  # ... and CIEDE2000 sees the hue shift as far worse
-for r in results:  # every row has CIEDE2000 and a spread beside each mean
-    assert all(np.isfinite(r[f"{k}_std"]) and r[f"{k}_std"] >= 0 for k in METRIC_NAMES), r
-    assert np.isfinite(r["ciede2000"]), r
+for protocol in PROTOCOLS:  # every table is labelled and has a spread beside each mean
+    for ev in scores[protocol].values():
+        assert ev.protocol == protocol and ev.quantized, ev.scoring
+        assert all(np.isfinite(ev.stds[k]) and ev.stds[k] >= 0 for k in METRIC_NAMES)
+assert all(lab.startswith("Zero-DCE++ (curves at 1/") for lab in LEARNED
+           if LEARNED[lab] == "zero-dce++")  # the factor is named
+assert choice in level and top in level and choice_unpaired in pool_unpaired
+assert not NEEDS_PAIRS.get(LEARNED.get(choice_unpaired), False)
+if not beats_classical and choice in LEARNED:  # only colour can set a classical method aside
+    assert paired_gap(scores["rgb"][best_classical], scores["rgb"][top], "ciede2000").verdict \
+        == "worse"
 results_md = (out_dir / "results.md").read_text()
-table_rows = [ln for ln in results_md.splitlines() if ln.startswith("| ") and " ± " in ln]
-assert "| CIEDE2000 |" in results_md and len(table_rows) == len(results)
-assert all(ln.count(" ± ") == len(METRIC_NAMES) for ln in table_rows)  # a spread per mean
-by_name = {r["method"]: r for r in results}
+assert f"use {choice}" in results_md and "PSNR GT-mean" in results_md
 gains = {k: v - honest for k, v in candidates.items() if k != "honest (native size, max 1)"}
 methods_mistakes = {k: v for k, v in gains.items() if not k.startswith(("max_val", "20 log10"))}
 if is_smoke():
-    assert np.isfinite([r["psnr"] for r in results]).all(), results
+    assert np.isfinite([ev.means["psnr"] for ev in scores["rgb"].values()]).all()
     assert np.isfinite(list(candidates.values())).all(), candidates
 else:
-    for label in LEARNED:
-        assert by_name[label]["psnr"] > by_name["identity"]["psnr"] + 4, label
-    assert max(methods_mistakes, key=methods_mistakes.get).startswith(("GT-mean",
-                                                                       "resize to 256"))
-    assert max(methods_mistakes.values()) < 28.21 - 14.86  # none of them explains +13 dB
+    for label in LEARNED:  # every learned model does far better than doing nothing
+        assert scores["rgb"][label].means["psnr"] > scores["rgb"]["identity"].means["psnr"] + 3
+    assert max(methods_mistakes.values()) < needed  # none of them explains the report's gain
     assert closest.startswith("20 log10")  # the formula slip lands nearest to 28.21 dB
-assert (out_dir / "results.md").is_file()
 print("checks passed")
 
 # %% [markdown]
 # ## References
 #
 # * Z. Wang, A. C. Bovik, H. R. Sheikh, E. P. Simoncelli. *Image Quality Assessment: From Error
-#   Visibility to Structural Similarity* (SSIM). IEEE Transactions on Image Processing 13(4),
-#   2004. [doi:10.1109/TIP.2003.819861](https://doi.org/10.1109/TIP.2003.819861)
+#   Visibility to Structural Similarity* (SSIM). IEEE TIP 13(4), 2004.
+#   [doi:10.1109/TIP.2003.819861](https://doi.org/10.1109/TIP.2003.819861)
 # * Z. Wang, A. C. Bovik. *A Universal Image Quality Index* (UQI). IEEE Signal Processing
 #   Letters 9(3), 2002. [doi:10.1109/97.995823](https://doi.org/10.1109/97.995823)
-# * C. Wei, W. Wang, W. Yang, J. Liu. *Deep Retinex Decomposition for Low-Light Enhancement*
-#   (the LOL data set, and RetinexNet). BMVC 2018.
-#   [arXiv:1808.04560](https://arxiv.org/abs/1808.04560)
-# * Published LOL figures of section 7: Zero-DCE,
-#   [arXiv:2001.06826](https://arxiv.org/abs/2001.06826); EnlightenGAN (Y. Jiang et al.,
-#   *EnlightenGAN: Deep Light Enhancement without Paired Supervision*, IEEE TIP 2021),
-#   [arXiv:1906.06972](https://arxiv.org/abs/1906.06972); KinD (Y. Zhang, J. Zhang, X. Guo,
-#   *Kindling the Darkness: A Practical Low-light Image Enhancer*, ACM MM 2019),
-#   [arXiv:1905.04161](https://arxiv.org/abs/1905.04161); SNR-Aware (X. Xu, R. Wang, C.-W. Fu,
-#   J. Jia, *SNR-Aware Low-Light Image Enhancement*, CVPR 2022),
-#   [code](https://github.com/dvlab-research/SNR-Aware-Low-Light-Enhance); Retinexformer (Y. Cai
-#   et al., *Retinexformer: One-stage Retinex-based Transformer for Low-light Image
-#   Enhancement*, ICCV 2023), [arXiv:2303.06705](https://arxiv.org/abs/2303.06705).
-# * scikit-image's `structural_similarity` and TensorFlow's `tf.image.ssim`, the references of
-#   section 2:
-#   [scikit-image.org](https://scikit-image.org/docs/stable/api/skimage.metrics.html),
-#   [tensorflow.org](https://www.tensorflow.org/api_docs/python/tf/image/ssim)
-# * *Project: Image Denoising*, the Zero-DCE low-light report (unpublished student project
-#   report): its 28.21 dB, examined in section 6.
-# * *Pix2Pix based Image Enhancement*, the phone-to-DSLR report (unpublished project report):
-#   per-channel PSNR and UQI.
-# * *Image Denoising*, the Pix2Pix + WGAN-GP low-light report (unpublished student project
-#   report, one of the five reports this course reproduces) and *Image Denoising Using A
-#   Generative Adversarial Network*, the Pix2Pix SIDD denoising report (unpublished project
-#   report): their 21.4 dB and 23.86 dB.
+# * C. Wei et al. *Deep Retinex Decomposition for Low-Light Enhancement* (LOL, RetinexNet).
+#   BMVC 2018. [arXiv:1808.04560](https://arxiv.org/abs/1808.04560)
+# * Section 7's papers: Zero-DCE [arXiv:2001.06826](https://arxiv.org/abs/2001.06826);
+#   EnlightenGAN [arXiv:1906.06972](https://arxiv.org/abs/1906.06972); KinD
+#   [arXiv:1905.04161](https://arxiv.org/abs/1905.04161); LLFlow (GT-mean in `code/train.py`)
+#   [arXiv:2109.05923](https://arxiv.org/abs/2109.05923); SNR-Aware
+#   [code](https://github.com/dvlab-research/SNR-Aware-Low-Light-Enhance); Retinexformer
+#   (`--GT_mean` in `Enhancement/test_from_dataset.py`)
+#   [arXiv:2303.06705](https://arxiv.org/abs/2303.06705).
+# * Section 2: [skimage.metrics](https://scikit-image.org/docs/stable/api/skimage.metrics.html),
+#   [`tf.image.ssim`](https://www.tensorflow.org/api_docs/python/tf/image/ssim).
+# * The unpublished project reports the course reproduces: Zero-DCE low light (28.21 dB,
+#   section 6), phone-to-DSLR (per-channel PSNR, UQI), Pix2Pix + WGAN-GP low light
+#   (21.4 dB), Pix2Pix SIDD denoising (23.86 dB).
