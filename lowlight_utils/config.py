@@ -143,6 +143,14 @@ def is_smoke() -> bool:
     ``full`` profile runs, on a CPU. Accepted values: ``1``, ``true``, ``yes``, ``on``
     (case-insensitive) switch it on; unset, empty, ``0``, ``false``, ``no``, ``off`` leave it off.
 
+    Used in the final checks of notebooks 02 to 06, which skip the claims a two-step smoke run
+    cannot make.
+
+    Returns
+    -------
+    bool
+        True in a smoke run.
+
     Raises
     ------
     ValueError
@@ -162,6 +170,14 @@ def runs_dir():
     Every training run of the course lives under it, one stable folder per notebook and
     profile, so re-running a notebook resumes its training. On Colab, point it at a Google
     Drive folder to keep runs across sessions.
+
+    Used in notebook 05, section 'The results, written down'.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder (relative paths are relative to the working directory); it may not
+        exist yet.
     """
     from pathlib import Path
 
@@ -169,7 +185,21 @@ def runs_dir():
 
 
 def cap_epochs(epochs: int) -> int:
-    """``epochs``, or at most :data:`SMOKE_EPOCHS` in a smoke run (:func:`is_smoke`)."""
+    """``epochs``, or at most :data:`SMOKE_EPOCHS` in a smoke run (:func:`is_smoke`).
+
+    Used in notebook 04, section 'Data: dark images, and references the model never sees',
+    so that a smoke run trains briefly.
+
+    Parameters
+    ----------
+    epochs : int
+        The epochs a full run trains for.
+
+    Returns
+    -------
+    int
+        ``epochs`` outside a smoke run, else ``min(epochs, SMOKE_EPOCHS)``.
+    """
     return min(int(epochs), SMOKE_EPOCHS) if is_smoke() else epochs
 
 
@@ -178,6 +208,20 @@ def cap_steps(steps: int | None) -> int | None:
 
     Also used for validation steps: ``None`` (the whole validation set) becomes
     :data:`SMOKE_STEPS` batches.
+
+    Used in notebook 04, section 'Data: dark images, and references the model never sees',
+    and in the exercises of notebooks 02 and 03.
+
+    Parameters
+    ----------
+    steps : int or None
+        Steps per epoch (or validation steps) of a full run; ``None``: one pass over the
+        data.
+
+    Returns
+    -------
+    int or None
+        ``steps`` outside a smoke run, else at most :data:`SMOKE_STEPS` (never ``None``).
     """
     if not is_smoke():
         return steps
@@ -186,7 +230,22 @@ def cap_steps(steps: int | None) -> int | None:
 
 def cap_images(items):
     """The first :data:`SMOKE_IMAGES` items of a sequence in a smoke run, else all of them
-    (what evaluations run on)."""
+    (what evaluations run on).
+
+    Used wherever notebooks 02 to 06 score test images, first in notebook 02, section
+    'Full-resolution inference'.
+
+    Parameters
+    ----------
+    items : iterable
+        The images, pairs or paths an evaluation would run on.
+
+    Returns
+    -------
+    sequence
+        ``items`` itself outside a smoke run; in a smoke run a list of its first
+        :data:`SMOKE_IMAGES` items.
+    """
     return list(items)[:SMOKE_IMAGES] if is_smoke() else items
 
 
@@ -204,6 +263,9 @@ def run_folder(notebook: str, profile=None):
     The same notebook in the same profile always trains into the same folder, so running it
     again resumes its training (Keras' ``BackupAndRestore``) instead of starting over.
 
+    Taught in notebook 02, section 'Training with checkpoints, resume and samples'; notebooks 03, 04
+    and 06 train into it too.
+
     Parameters
     ----------
     notebook : str
@@ -211,6 +273,12 @@ def run_folder(notebook: str, profile=None):
     profile : Profile or str, optional
         Default: :func:`get_profile`. A smoke run gets its own folder (``-smoke``), so it
         never resumes (or spoils) a real run.
+
+    Returns
+    -------
+    pathlib.Path
+        ``runs_dir() / "<notebook>-<profile name>"`` (``-smoke`` appended in a smoke run);
+        not created here.
 
     Examples
     --------
@@ -226,16 +294,29 @@ def run_folder(notebook: str, profile=None):
 def resolve_precision(name: str | None = None) -> str:
     """The Keras dtype policy to train in: ``"mixed_float16"`` or ``"float32"``.
 
+    Used in notebook 03's setup, before section 'Why leave BCE?': its final checks depend on
+    the precision training runs in.
+
     Parameters
     ----------
     name : {"auto", "float32", "mixed"}, optional
         Overrides ``$LOWLIGHT_PRECISION`` (default ``auto``: mixed float16 when TensorFlow
         sees a GPU, float32 on a CPU, where float16 is slower, not faster).
 
+    Returns
+    -------
+    str
+        ``"mixed_float16"`` or ``"float32"``, a name ``keras.mixed_precision`` accepts.
+
     Raises
     ------
     ValueError
         For any other value, naming where it came from.
+
+    Examples
+    --------
+    >>> resolve_precision("mixed"), resolve_precision("float32")
+    ('mixed_float16', 'float32')
     """
     raw = name if name is not None else os.environ.get(PRECISION_ENV, "auto")
     value = (raw or "auto").strip().lower()

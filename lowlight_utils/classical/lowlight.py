@@ -92,6 +92,9 @@ def auto_gamma(image) -> float:
 def gamma_correction(image, gamma: float | None = None) -> np.ndarray:
     """Raise every channel to a power: ``out = image ** gamma``.
 
+    Taught in notebook 01, section 'The bar to clear: classical baselines' (one of
+    :data:`BASELINES`); notebook 05, section 'Five metrics, one picture each', scores its output.
+
     Parameters
     ----------
     image : array_like
@@ -214,6 +217,9 @@ def contrast_stretch(image, gmin: float = 10, gmax: float = 240) -> np.ndarray:
     It is a post-processing step, not an enhancement method, so it is not in
     :data:`BASELINES`.
 
+    Taught in notebook 01, section 'The bar to clear: classical baselines'; notebook 06, section
+    'Exercises', applies it to deblurred images.
+
     Parameters
     ----------
     image : array_like
@@ -282,6 +288,9 @@ def evaluate_baselines(pairs, names=None, *, protocol: str = "rgb") -> dict:
     Each image is processed at its native size and scored against its reference with
     :func:`~lowlight_utils.metrics.evaluate_pairs`: rounded to 8-bit levels as a saved
     image, then scored by ``protocol``.
+
+    Taught in notebook 01, section 'The bar to clear: classical baselines'; notebooks 02, 03 and 04
+    score the bar their model must clear with it.
 
     Parameters
     ----------

@@ -166,6 +166,9 @@ _FUNCTIONS = {
 def restore(name: str, image, **params) -> np.ndarray:
     """Restore ``image`` with the baseline ``name`` and the given settings.
 
+    Taught in notebook 06, section 'The classical baselines, tuned on validation only'; the
+    notebook's section 'Exercises' calls it directly.
+
     Parameters
     ----------
     name : str
@@ -290,6 +293,8 @@ def evaluate_task_baselines(task: str, val_pairs, test_pairs, crop: int | None =
     Test images are restored at native resolution and scored with
     :func:`lowlight_utils.metrics.evaluate_pairs` (rounded to 8-bit levels, protocol
     ``"rgb"``: GT-mean is a LOL convention, not one of these tasks').
+
+    Taught in notebook 06, section 'The classical baselines, tuned on validation only'.
 
     Parameters
     ----------

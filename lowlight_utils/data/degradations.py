@@ -34,7 +34,33 @@ import numpy as np
 
 
 def srgb_to_linear(x: np.ndarray) -> np.ndarray:
-    """Undo the sRGB transfer curve (IEC 61966-2-1); input and output in [0, 1]."""
+    """Undo the sRGB transfer curve (IEC 61966-2-1); input and output in [0, 1].
+
+    The darkening model works in linear light, where light adds up and a shorter exposure
+    scales every value by the same factor; files hold sRGB values.
+
+    Taught in notebook 01, section 'The synthetic darkening model'.
+
+    Parameters
+    ----------
+    x : array_like
+        sRGB values in [0, 1], any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, linear light in [0, 1], the shape of ``x``.
+
+    References
+    ----------
+    IEC 61966-2-1:1999, the sRGB colour space: ``x / 12.92`` up to 0.04045, else
+    ``((x + 0.055) / 1.055) ** 2.4``.
+
+    Examples
+    --------
+    >>> srgb_to_linear(np.array([0.0, 0.5, 1.0])).round(4).tolist()
+    [0.0, 0.214, 1.0]
+    """
     x = np.asarray(x, dtype=np.float64)
     return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4)
 
@@ -54,6 +80,8 @@ def synthesize_low_light(
     bits: int = 8,
 ) -> np.ndarray:
     """Darken a well-exposed sRGB image the way a short exposure would.
+
+    Taught in notebook 01, section 'The synthetic darkening model'.
 
     Parameters
     ----------
@@ -75,6 +103,17 @@ def synthesize_low_light(
     Returns
     -------
     ndarray, float32, same shape, values on the 2**bits - 1 grid in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If the image is not (H, W, 3) or the exposure is outside (0, 1].
+
+    References
+    ----------
+    A. Foi, M. Trimeche, V. Katkovnik and K. Egiazarian, "Practical Poissonian-Gaussian
+    Noise Modeling and Fitting for Single-Image Raw-Data", IEEE TIP 17(10), 2008 (shot
+    noise Poisson in the photo-electrons, read noise Gaussian).
 
     Examples
     --------
@@ -135,6 +174,8 @@ def synthesize_noise(
     A gain ``g`` divides the photo-electrons a white pixel collects by ``g`` (the sensor is
     amplified to keep the same brightness), so the shot noise grows as ``sqrt(g)``.
 
+    Taught in notebook 06, section 'Our noise and SIDD's real noise'.
+
     Parameters
     ----------
     image : ndarray, (H, W, 3), float in [0, 1]
@@ -146,6 +187,21 @@ def synthesize_noise(
         noisy images of about 21-31 dB PSNR, the range of SIDD's noisy phone images.
     full_well, read_noise, bits
         As in :func:`synthesize_low_light`.
+
+    Returns
+    -------
+    ndarray, float32, same shape, values on the 2**bits - 1 grid in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If the image is not (H, W, 3) or the gain is below 1.
+
+    References
+    ----------
+    A. Foi, M. Trimeche, V. Katkovnik and K. Egiazarian, "Practical Poissonian-Gaussian
+    Noise Modeling and Fitting for Single-Image Raw-Data", IEEE TIP 17(10), 2008 (shot
+    noise Poisson in the photo-electrons, read noise Gaussian).
 
     Examples
     --------
@@ -172,6 +228,29 @@ def gaussian_kernel(sigma: float = 1.0) -> np.ndarray:
 
     Its side is OpenCV's automatic one for 8-bit images, ``2 * round(3 * sigma) + 1``
     (7 for sigma 1).
+
+    Taught in notebook 06, section 'One photograph, three ways to spoil it'.
+
+    Parameters
+    ----------
+    sigma : float, default 1.0
+        Standard deviation in pixels (1.0: the phone-to-DSLR report's blur).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, (side, side), summing to 1: what non-blind deconvolution needs.
+
+    Raises
+    ------
+    ValueError
+        If ``sigma`` is not positive.
+
+    Examples
+    --------
+    >>> k = gaussian_kernel(1.0)
+    >>> k.shape, round(float(k.sum()), 6)
+    ((7, 7), 1.0)
     """
     if sigma <= 0:
         raise ValueError(f"sigma must be positive, got {sigma}")
@@ -221,6 +300,8 @@ def synthesize_blur(
 def degrade(image: np.ndarray, task: str, seed: int, darkening: str = "camera") -> np.ndarray:
     """Make the degraded half of a pair for ``task`` (one of :data:`TASKS`), seeded.
 
+    Taught in notebook 06, section 'One photograph, three ways to spoil it'.
+
     Parameters
     ----------
     image : ndarray, (H, W, 3), float in [0, 1]
@@ -235,6 +316,18 @@ def degrade(image: np.ndarray, task: str, seed: int, darkening: str = "camera") 
     Returns
     -------
     ndarray, float32, same shape, 8-bit levels.
+
+    Raises
+    ------
+    ValueError
+        For an unknown task or darkening (naming the valid ones), or an image that is not
+        (H, W, 3).
+
+    Examples
+    --------
+    >>> img = np.full((8, 8, 3), 0.5)
+    >>> [round(float(degrade(img, task, seed=0).mean()), 1) for task in ("noise", "blur")]
+    [0.5, 0.5]
     """
     check_darkening(darkening)
     if task == "low-light":

@@ -91,6 +91,18 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
     palette images are accepted; the EXIF orientation is applied, so a phone photo comes
     out the way it was shot.
 
+    Taught in notebook 01, section 'The data'; every notebook reads its images with it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An image file Pillow (or, for 16-bit colour PNG and TIFF, OpenCV) can read.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32, (H, W, 3), in [0, 1]; a 16-bit file keeps its 16-bit levels.
+
     Raises
     ------
     DatasetError
@@ -98,9 +110,12 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
 
     Examples
     --------
-    >>> img = load_image(path)  # doctest: +SKIP
-    >>> img.dtype, img.shape[-1], float(img.max()) <= 1.0  # doctest: +SKIP
-    (dtype('float32'), 3, True)
+    >>> import shutil, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> img = load_image(save_image(folder / "grey.png", np.full((4, 6), 0.5)))
+    >>> img.dtype, img.shape, round(float(img.max()), 4)
+    (dtype('float32'), (4, 6, 3), 0.502)
+    >>> shutil.rmtree(folder)
     """
     from PIL import ImageOps
 
@@ -154,6 +169,8 @@ def save_image(
 ) -> Path:
     """Write a float image in [0, 1] as an 8-bit PNG or JPEG (chosen by the extension).
 
+    Used in notebook 05, section 'Your own photograph'.
+
     Parameters
     ----------
     path : path
@@ -165,10 +182,31 @@ def save_image(
     quality : int
         JPEG quality.
 
+    Returns
+    -------
+    pathlib.Path
+        ``path``, written in full (through a temporary file, so an interrupted write never
+        leaves a half image under the real name).
+
     Raises
     ------
     FileExistsError
         If ``path`` exists and ``overwrite`` is False.
+    ValueError
+        If the extension is not .png, .jpg or .jpeg, or the image is not (H, W, 3) or
+        (H, W).
+
+    Examples
+    --------
+    >>> import shutil, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> save_image(folder / "out.jpg", np.zeros((4, 4, 3))).name
+    'out.jpg'
+    >>> save_image(folder / "out.jpg", np.zeros((4, 4, 3)))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    FileExistsError: refusing to overwrite ... (pass overwrite=True)
+    >>> shutil.rmtree(folder)
     """
     from PIL import Image
 

@@ -161,6 +161,9 @@ def split_pairs(
     Split before any augmentation: a flipped copy of a training scene in the validation
     split measures memory, not generalisation.
 
+    Taught in notebook 01, section 'Split by scene, before anything else'; the notebook's section
+    'Exercises' calls it directly.
+
     Parameters
     ----------
     pairs : sequence of Pair
@@ -284,6 +287,8 @@ def course_splits(data_dir: str | os.PathLike | None = None, seed: int = 0,
       ``synthetic.SAMPLE_SPLIT``, so no test photograph is ever seen in training.
     * Any other folder with ``low/`` and ``high/``: split 70/15/15 by pair (seeded).
 
+    Taught in notebook 01, section 'The data'; notebooks 03 to 06 take their splits from it.
+
     Parameters
     ----------
     data_dir : path, optional
@@ -294,6 +299,20 @@ def course_splits(data_dir: str | os.PathLike | None = None, seed: int = 0,
         ``"low-light"``, ``"noise"`` or ``"blur"`` (:data:`lowlight_utils.data.degradations.TASKS`):
         which embedded sample to use when ``data_dir`` is not given. A LOL folder given
         with another task is an error.
+
+    Returns
+    -------
+    Splits
+        ``.train``, ``.val``, ``.test`` (lists of :class:`Pair`), ``.source`` (``"LOL"``,
+        ``"embedded sample"``, ``"folder"``) and ``.root``.
+
+    Raises
+    ------
+    DatasetError
+        If ``data_dir`` does not exist, or is a LOL folder and ``task`` is not
+        ``"low-light"``.
+    ValueError
+        For an unknown ``task``.
     """
     from . import synthetic
 

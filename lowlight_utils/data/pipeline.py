@@ -100,6 +100,8 @@ def grey_axis_rotation(degrees):
     ``R = cos(t) I + sin(t) [k]x + (1 - cos(t)) k k^T``. ``R`` is orthogonal, fixes every
     grey ``(v, v, v)`` and turns by 120 degrees onto the channel shift R -> G -> B -> R.
 
+    Taught in notebook 01, section 'Colour-equivariant augmentation'.
+
     Parameters
     ----------
     degrees : float or scalar tensor
@@ -128,6 +130,8 @@ def rotate_hue(image, degrees):
     sRGB -> linear light, the rotation of :func:`grey_axis_rotation`, clip to [0, 1],
     back to sRGB. Grey pixels are unchanged; the exposure scale of the darkening commutes
     with the rotation (see :class:`Augment`).
+
+    Taught in notebook 01, section 'Colour-equivariant augmentation'.
 
     Parameters
     ----------
@@ -223,6 +227,9 @@ def make_dataset(
     Decoding runs in parallel (:func:`load_image` through ``tf.numpy_function``, so 16-bit
     files and EXIF orientation behave exactly as everywhere else), then optional caching of
     the decoded images, shuffling, paired augmentation, cropping, batching and prefetching.
+
+    Taught in notebook 01, section 'Paired augmentation'; notebooks 03 and 04 build their pipelines
+    with it (notebook 03, section 'Data and budget').
 
     Parameters
     ----------

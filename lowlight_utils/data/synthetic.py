@@ -108,7 +108,30 @@ def source_path(name: str) -> Path:
 
 
 def scene_of(pair: Pair) -> str:
-    """Scene of a sample pair, from its stem ``<source>__v<k>`` (e.g. ``motorcycle``)."""
+    """Scene of a sample pair, from its stem ``<source>__v<k>`` (e.g. ``motorcycle``).
+
+    The two halves of the motorcycle photograph are one scene: they must land in the same
+    split (:data:`SAMPLE_SPLIT`).
+
+    Taught in notebook 01, section 'Split by scene, before anything else'; notebooks 02 and 05
+    group test images by scene with it.
+
+    Parameters
+    ----------
+    pair : Pair
+        A pair of the embedded sample (any pair: its stem before ``__``).
+
+    Returns
+    -------
+    str
+        The scene's name.
+
+    Examples
+    --------
+    >>> pair = Pair(Path("low/motorcycle_left__v2.png"), Path("high/motorcycle_left__v2.png"))
+    >>> scene_of(pair)
+    'motorcycle'
+    """
     source = pair.stem.split("__")[0]
     return SCENES.get(source, source)
 

@@ -18,6 +18,9 @@ _FROM = np.linalg.inv(_TO)
 def luminance(image) -> np.ndarray:
     """Luma Y = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601, the Y of :func:`rgb_to_ycrcb`).
 
+    Taught in notebook 01, section 'The data'; notebook 05, section 'How a score can lie: each
+    pitfall measured', uses it too.
+
     Parameters
     ----------
     image : array_like
@@ -39,6 +42,25 @@ def luminance(image) -> np.ndarray:
 def rgb_to_ycrcb(image: np.ndarray) -> np.ndarray:
     """(..., 3) RGB in [0, 1] -> (..., 3) Y, Cr, Cb with Cr and Cb centred on 0.5.
 
+    Taught in notebook 01, section 'RGB or YCrCb?'.
+
+    Parameters
+    ----------
+    image : array_like, (..., 3)
+        RGB in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        float32, the shape of ``image``: Y (BT.601 luma, as :func:`luminance`), then
+        ``Cr = 0.713 (R - Y) + 0.5`` and ``Cb = 0.564 (B - Y) + 0.5`` (OpenCV's
+        ``COLOR_RGB2YCrCb`` on [0, 1] values). Note the order, Cr before Cb.
+
+    References
+    ----------
+    ITU-R Recommendation BT.601 (the luma weights 0.299, 0.587, 0.114); OpenCV's
+    ``cvtColor`` documentation, "RGB <-> YCrCb JPEG".
+
     Examples
     --------
     >>> rgb_to_ycrcb(np.array([1.0, 1.0, 1.0])).round(6).tolist()
@@ -50,7 +72,27 @@ def rgb_to_ycrcb(image: np.ndarray) -> np.ndarray:
 
 
 def ycrcb_to_rgb(image: np.ndarray) -> np.ndarray:
-    """Inverse of :func:`rgb_to_ycrcb`, clipped to [0, 1]."""
+    """Inverse of :func:`rgb_to_ycrcb`, clipped to [0, 1].
+
+    Taught in notebook 01, section 'RGB or YCrCb?'.
+
+    Parameters
+    ----------
+    image : array_like, (..., 3)
+        Y, Cr, Cb as :func:`rgb_to_ycrcb` returns them.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 RGB in [0, 1], the shape of ``image``. A Y, Cr, Cb triple outside the RGB
+        cube (an edited chroma, say) is clipped.
+
+    Examples
+    --------
+    >>> rgb = np.array([0.2, 0.5, 0.9])
+    >>> bool(np.abs(ycrcb_to_rgb(rgb_to_ycrcb(rgb)) - rgb).max() < 1e-6)  # a round trip
+    True
+    """
     x = np.asarray(image, dtype=np.float64).copy()
     x[..., 1:] -= 0.5
     return np.clip(x @ _FROM.T, 0.0, 1.0).astype(np.float32)
@@ -70,6 +112,8 @@ def ciede2000(pred, ref, data_range: float = 1.0) -> float:
     ``[0, data_range]`` raise (0-255 floats scored as [0, 1] images would all be clipped
     to white) and ``uint8`` images are scaled by 255 as scikit-image does.
 
+    Taught in notebook 05, section 'What CIEDE2000 sees that PSNR does not'.
+
     Parameters
     ----------
     pred, ref : array_like, (H, W, 3)
@@ -87,6 +131,12 @@ def ciede2000(pred, ref, data_range: float = 1.0) -> float:
     ValueError
         If the shapes differ, the images are not RGB, or their values break the rule above
         (the message names the range found).
+
+    References
+    ----------
+    G. Sharma, W. Wu and E. N. Dalal, "The CIEDE2000 color-difference formula: Implementation
+    notes, supplementary test data, and mathematical observations", Color Research &
+    Application 30(1), 2005 (the formula :func:`skimage.color.deltaE_ciede2000` implements).
 
     Examples
     --------
@@ -123,6 +173,8 @@ def mean_chroma_hue(image) -> tuple[float, float]:
     colours that cancel) the angle is undefined or dominated by noise; the returned chroma
     says how far from grey the mean is, so callers can skip such images.
 
+    Taught in notebook 02, section 'Colours: augmentation on and off, and a channel-order ensemble'.
+
     Parameters
     ----------
     image : array_like, (H, W, 3), float in [0, 1]
@@ -158,6 +210,19 @@ def mean_chroma_hue(image) -> tuple[float, float]:
 
 def hue_difference(h1: float, h2: float) -> float:
     """Absolute difference of two hue angles in degrees, the short way round (0-180).
+
+    Taught in notebook 02, section 'Colours: augmentation on and off, and a channel-order ensemble'.
+
+    Parameters
+    ----------
+    h1, h2 : float
+        Hue angles in degrees (any real values; taken modulo 360), e.g. from
+        :func:`mean_chroma_hue`.
+
+    Returns
+    -------
+    float
+        Degrees in [0, 180].
 
     Examples
     --------

@@ -88,6 +88,33 @@ def one_pair_per_scene(pairs: Sequence[Pair], scene: Callable[[Pair], str],
 
     On the embedded sample that is one darkened version per photograph; on LOL, where every
     pair is its own scene, a seeded subset.
+
+    Taught in notebook 01, section 'Split by scene, before anything else'.
+
+    Parameters
+    ----------
+    pairs : sequence of Pair
+    scene : callable
+        Maps a pair to its scene (:func:`lowlight_utils.data.synthetic.scene_of` for the
+        embedded sample).
+    limit : int or None, default 30
+        At most this many pairs, drawn at random (seeded) when there are more scenes;
+        ``None``: every scene.
+    seed : int
+        Seed of that draw.
+
+    Returns
+    -------
+    list of Pair
+        One pair per scene, in the input's order unless a draw was needed.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> pairs = [Pair(Path(f"{s}__v{k}.png"), Path(f"{s}__v{k}.png"))
+    ...          for s in ("cat", "dog") for k in range(3)]
+    >>> [p.stem for p in one_pair_per_scene(pairs, lambda p: p.stem.split("__")[0])]
+    ['cat__v0', 'dog__v0']
     """
     first: dict[str, Pair] = {}
     for p in pairs:
@@ -116,6 +143,27 @@ def leaky_vs_honest(pairs: Sequence[Pair], scene: Callable[[Pair], str], copies:
 
     With equal numbers of training images, the gap between the two is the leak alone, not
     the amount of data.
+
+    Taught in notebook 01, section 'Split by scene, before anything else'.
+
+    Parameters
+    ----------
+    pairs : sequence of Pair
+        Usually one pair per scene (:func:`one_pair_per_scene`), so that only the
+        augmentation makes copies.
+    scene : callable
+        Maps a pair to its scene.
+    copies : int, default 4
+        Augmented copies made of every pair before the split (the report's x4).
+    val_fraction : float, default 0.2
+        Share of the copies that the random split sends to validation (the report's 80/20).
+    seed : int
+        Seeds the augmentation, the split and the draws.
+    size : (int, int), default (96, 144)
+        Height and width every image is resized to first (the memoriser compares whole
+        images, so small ones keep it fast).
+    draws : int, default 10
+        Leaky training sets drawn and averaged.
 
     Returns
     -------

@@ -148,6 +148,9 @@ def _psnr_from_mse(mse: np.ndarray, data_range: float) -> np.ndarray:
 def psnr(pred, ref, data_range: float = 1.0):
     """Peak signal-to-noise ratio in dB, over all pixels and channels jointly.
 
+    Taught in notebook 05, section 'Five metrics, one picture each'; used from notebook 01, section
+    'RGB or YCrCb?', on.
+
     Parameters
     ----------
     pred, ref : array_like
@@ -182,6 +185,8 @@ def psnr_per_channel(pred, ref, data_range: float = 1.0) -> np.ndarray:
     logarithms weights the best channel more, so the per-channel mean is always greater
     than or equal to the joint value and the two must not be compared.
 
+    Taught in notebook 05, section 'Five metrics, one picture each'.
+
     Parameters
     ----------
     pred, ref : array_like
@@ -210,6 +215,8 @@ def psnr_per_channel(pred, ref, data_range: float = 1.0) -> np.ndarray:
 
 def mae(pred, ref, data_range: float = 1.0):
     """Mean absolute error over all pixels and channels.
+
+    Taught in notebook 05, section 'Five metrics, one picture each'.
 
     Parameters
     ----------

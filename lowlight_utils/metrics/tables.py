@@ -296,6 +296,9 @@ def evaluate_pairs(
     scores SSIM on it too; its PSNR is on the unrounded floats, a difference of rounding
     noise only.)
 
+    Taught in notebook 05, section 'Every method on one table'; every notebook scores its tables
+    with it, first notebook 01, section 'The bar to clear: classical baselines'.
+
     Parameters
     ----------
     preds, refs : sequence of array_like or paths
@@ -436,6 +439,9 @@ def paired_gap(a, b, metric: str = "psnr", higher_is_better: bool | None = None)
     The course's rule for every comparison: take the difference item by item (the same test
     images, or the same held-out scenes), report its mean and sample standard deviation, and
     call it no result when the mean is not larger than that spread.
+
+    Taught in notebook 05, section 'Every method on one table'; notebooks 03, 04 and 06 read their
+    comparisons with it.
 
     Parameters
     ----------

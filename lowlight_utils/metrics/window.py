@@ -92,6 +92,9 @@ def ssim(
     ..., data_range=1, channel_axis=-1, gaussian_weights=True, sigma=1.5,
     use_sample_covariance=False)`` and to ``tf.image.ssim(..., max_val=1)``.
 
+    Taught in notebook 05, section 'Five metrics, one picture each' (and checked against
+    scikit-image and TensorFlow in its next section); notebook 06 uses it too.
+
     Parameters
     ----------
     pred, ref : array_like
@@ -113,6 +116,12 @@ def ssim(
     numpy.ndarray, optional
         With ``return_map=True``: the map, shape (H - win + 1, W - win + 1, C) for one image
         (channel axis kept, also for a 2-D input: C = 1) or (N, ..., C) for a batch.
+
+    References
+    ----------
+    Z. Wang, A. C. Bovik, H. R. Sheikh and E. P. Simoncelli, "Image Quality Assessment: From
+    Error Visibility to Structural Similarity", IEEE TIP 13(4), 2004 (K1 = 0.01, K2 = 0.03,
+    an 11x11 Gaussian window with sigma 1.5).
 
     Examples
     --------
@@ -216,6 +225,8 @@ def uqi(pred, ref, window: int = 8, *, data_range: float = 1.0, return_map: bool
     Not the same quantity as the ``uqi`` of the *sewar* package, which puts box *means*
     where ``img_qi.m`` has box sums (``N * mean(xy) - mean(x) mean(y)``) and averages a
     cropped map, so numbers from it are not comparable.
+
+    Taught in notebook 05, section 'Five metrics, one picture each'.
 
     Parameters
     ----------

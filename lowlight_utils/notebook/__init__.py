@@ -20,6 +20,8 @@ def setup(use_drive: bool = False, profile: str | None = None):
 
     Every notebook's setup cell calls this once, after the Colab install line.
 
+    Called once in the setup cell of every notebook (notebooks 01 to 06), before section 1.
+
     Parameters
     ----------
     use_drive : bool, optional

@@ -130,6 +130,8 @@ def check_psnr(fn: Callable) -> CheckResult:
     :func:`lowlight_utils.metrics.psnr` does with ``data_range=1``, and leave its inputs
     unchanged.
 
+    Used in notebook 05, section 'Exercises'.
+
     Parameters
     ----------
     fn : callable
@@ -255,6 +257,8 @@ def check_gradient_penalty(fn: Callable) -> CheckResult:
     averaged per sample, the gradient with respect to the (condition, x) pair, one L2 norm
     per sample over height, width and channels, and ``mean((norm - 1) ** 2)`` over the batch.
 
+    Used in notebook 03, section 'Exercises'.
+
     Parameters
     ----------
     fn : callable
@@ -350,6 +354,8 @@ def check_exposure_loss(fn: Callable) -> CheckResult:
     It must match :func:`lowlight_utils.zero_dce.exposure_loss`: average the three channels,
     take the mean of every non-overlapping 16x16 block (incomplete blocks at the edges
     dropped), and return ``mean((block mean - 0.6) ** 2)`` over blocks and images.
+
+    Used in notebook 04, section 'Exercises'.
 
     Parameters
     ----------

@@ -33,6 +33,9 @@ def model_path(method: str, profile) -> Path:
 def export_model(source, method: str, profile, notebook: str) -> Path:
     """Copy a trained model (a ``.keras`` path or a keras.Model) to :func:`model_path`.
 
+    Called by notebooks 02, 03 and 04 on the model each trained; notebook 05, section 'Every method
+    on one table', loads them with :func:`load_exported`.
+
     Parameters
     ----------
     source : path or keras.Model
@@ -67,6 +70,21 @@ def export_model(source, method: str, profile, notebook: str) -> Path:
 
 def load_exported(method: str, profile):
     """Load the exported model of ``method`` (``safe_mode=True``).
+
+    Used in notebook 05, section 'Every method on one table'.
+
+    Parameters
+    ----------
+    method : str
+        As given to :func:`export_model`, e.g. ``"pix2pix-bce"``.
+    profile : Profile or str
+        The profile it was trained in (each profile has its own exported models).
+
+    Returns
+    -------
+    keras.Model
+        The model at :func:`model_path`, loaded with
+        :func:`lowlight_utils.training.load_model`.
 
     Raises
     ------

@@ -17,6 +17,8 @@ def show_grid(rows: Sequence[Sequence[np.ndarray]], titles: Sequence[str] | None
               row_labels: Sequence[str] | None = None, size: float = 2.6):
     """Show a grid of images: ``rows[i][j]`` in row i, column j.
 
+    Used in every notebook, first in notebook 01, section 'The data'.
+
     Parameters
     ----------
     rows : list of lists of (H, W, 3) or (H, W) arrays in [0, 1]
@@ -26,6 +28,12 @@ def show_grid(rows: Sequence[Sequence[np.ndarray]], titles: Sequence[str] | None
         Labels on the left of each row.
     size : float
         Inches per image.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per image, axes hidden; a missing or ``None`` image leaves its panel
+        empty.
     """
     import matplotlib.pyplot as plt
 
@@ -51,6 +59,8 @@ def show_grid(rows: Sequence[Sequence[np.ndarray]], titles: Sequence[str] | None
 def show_labelled(images: Mapping[str, np.ndarray], columns: int = 5, size: float = 2.6,
                   one_to_one: bool = False, dpi: int = 100):
     """Show named images in rows of ``columns``, each with its name as title.
+
+    Used in notebook 05, section 'Your own photograph'.
 
     Parameters
     ----------
@@ -102,7 +112,22 @@ def show_labelled(images: Mapping[str, np.ndarray], columns: int = 5, size: floa
 
 
 def luminance_histograms(images: Mapping[str, np.ndarray], bins: int = 64):
-    """Overlay the luminance histograms of several images (e.g. low and high)."""
+    """Overlay the luminance histograms of several images (e.g. low and high).
+
+    Used in notebook 01, section 'The data'.
+
+    Parameters
+    ----------
+    images : dict of str to (H, W, 3) arrays in [0, 1]
+        Label -> image; each label's legend entry also gives its mean luminance.
+    bins : int, default 64
+        Histogram bins over [0, 1].
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axis of density curves of :func:`lowlight_utils.metrics.colour.luminance`.
+    """
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 3))
@@ -121,12 +146,22 @@ def plot_history(history: Mapping[str, Sequence[float]], groups: Sequence[Sequen
                  = None, title: str = ""):
     """Plot training curves from a Keras ``History.history``-like dict.
 
+    Used in notebook 02, section 'Training with checkpoints, resume and samples', and notebook 04,
+    section 'Training'.
+
     Parameters
     ----------
     history : dict of name -> list of per-epoch values
     groups : list of lists of names, optional
         One panel per group (e.g. ``[["g_loss", "d_loss"], ["val_psnr"]]``); by default one
-        panel per metric.
+        panel per metric. A name missing from ``history`` is left out of its panel.
+    title : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per group, epochs counted from 1.
     """
     import matplotlib.pyplot as plt
 

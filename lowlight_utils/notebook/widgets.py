@@ -195,6 +195,28 @@ def low_light_explorer(image: np.ndarray, seed: int = 0) -> Explorer:
 
     Fewer photo-electrons (a smaller ``full_well``) means more shot noise at the same
     brightness. The static fallback shows four settings.
+
+    Used in notebook 01, section 'The synthetic darkening model'.
+
+    Parameters
+    ----------
+    image : array_like, (H, W, 3), float in [0, 1]
+        A normally exposed photograph, darkened by
+        :func:`lowlight_utils.data.degradations.synthesize_low_light` at each setting.
+    seed : int
+        Seed of the noise, the same for every setting.
+
+    Returns
+    -------
+    Explorer
+        Displayed as sliders (exposure, full well, read noise) over three panels where
+        ipywidgets is available, else as the static figure.
+
+    Examples
+    --------
+    >>> explorer = low_light_explorer(np.full((8, 8, 3), 0.5))
+    >>> sorted(explorer.sliders), len(explorer.static)
+    (['exposure', 'full_well', 'read_noise'], 4)
     """
     image = np.asarray(image, np.float32)
 
@@ -249,6 +271,25 @@ def curve_explorer(image: np.ndarray) -> Explorer:
     """Sliders over the curve parameter ``alpha`` and the number of iterations.
 
     The static fallback shows four settings.
+
+    Used in notebook 04, section 'Curves instead of pixels'.
+
+    Parameters
+    ----------
+    image : array_like, (H, W, 3), float in [0, 1]
+        A dark image, brightened by the curve in the second panel (:func:`draw_curves`).
+
+    Returns
+    -------
+    Explorer
+        Displayed as sliders over two panels (the curve, the image) where ipywidgets is
+        available, else as the static figure.
+
+    Examples
+    --------
+    >>> explorer = curve_explorer(np.full((8, 8, 3), 0.2))
+    >>> sorted(explorer.sliders), len(explorer.static)
+    (['alpha', 'iterations'], 4)
     """
     image = np.asarray(image, np.float32)
 

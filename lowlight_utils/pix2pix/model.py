@@ -31,6 +31,8 @@ class Pix2Pix(keras.Model):
     each with its own gradient tape), ``evaluate()``/validation run :meth:`test_step`
     (PSNR and SSIM of the generator's output, ``max_val=1``).
 
+    Taught in notebook 02, section 'The training step: two tapes'.
+
     Parameters
     ----------
     generator : keras.Model
@@ -43,6 +45,14 @@ class Pix2Pix(keras.Model):
     size_multiple : int
         Inputs must be divisible by this (``2 ** depth`` for the U-Net);
         :func:`lowlight_utils.inference.enhance_image` pads to it.
+
+    References
+    ----------
+    P. Isola, J.-Y. Zhu, T. Zhou and A. A. Efros, "Image-to-Image Translation with Conditional
+    Adversarial Networks", CVPR 2017, section 3.1 (the objective: conditional GAN + lambda L1) and
+    section 3.3 (one discriminator step, then one generator step, the non-saturating loss);
+    TensorFlow's pix2pix tutorial (tensorflow.org/tutorials/generative/pix2pix), whose
+    ``train_step`` takes the two gradients from two tapes.
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, **kwargs):

@@ -59,6 +59,8 @@ def unet_generator(
     an output transposed convolution to 3 channels with tanh; N(0, 0.02) initialisation.
     That is 54,429,315 parameters (54,419,459 trainable).
 
+    Taught in notebook 02, section 'The generator: the report's U-Net'.
+
     Parameters
     ----------
     image_size : int or None
@@ -100,6 +102,13 @@ def unet_generator(
     -------
     keras.Model
         Maps an image batch in [0, 1] to an image batch in [0, 1] of the same shape.
+
+    References
+    ----------
+    P. Isola, J.-Y. Zhu, T. Zhou and A. A. Efros, "Image-to-Image Translation with Conditional
+    Adversarial Networks", CVPR 2017, section 3.2.1 and appendix 6.1.1 (the U-Net with skips,
+    dropout 0.5 in the first three decoder blocks); O. Ronneberger, P. Fischer and T. Brox,
+    "U-Net: Convolutional Networks for Biomedical Image Segmentation", MICCAI 2015.
 
     Examples
     --------
@@ -168,6 +177,9 @@ def patchgan_discriminator(
       norm) - C128 - C256 - C512 with stride 2, C512 stride 1, a 1-filter convolution, all
       "same" padding and with biases: 16x16 outputs at 256x256, 6,968,257 parameters.
 
+    Taught in notebook 02, section 'The discriminator: a PatchGAN'; notebook 03, section 'The
+    gradient penalty, on a picture', uses it as a critic.
+
     Parameters
     ----------
     variant : {"70x70", "16x16"}
@@ -186,6 +198,13 @@ def patchgan_discriminator(
     Returns
     -------
     keras.Model
+
+    References
+    ----------
+    P. Isola, J.-Y. Zhu, T. Zhou and A. A. Efros, "Image-to-Image Translation with Conditional
+    Adversarial Networks", CVPR 2017, section 3.2.2 and appendix 6.1.2 (the 70x70 PatchGAN:
+    C64-C128-C256-C512, no batch norm on C64); C. Li and M. Wand, "Precomputed Real-Time
+    Texture Synthesis with Markovian Generative Adversarial Networks", ECCV 2016.
 
     Examples
     --------
@@ -275,9 +294,32 @@ def receptive_field(network: keras.Model) -> int:
     Walks the ``Conv2D`` layers (padding layers do not change it) from the output back:
     ``r <- (r - 1) * stride + kernel``.
 
+    Taught in notebook 02, section 'The discriminator: a PatchGAN'.
+
+    Parameters
+    ----------
+    network : keras.Model
+        A stack of ``Conv2D`` layers with square kernels and strides (a PatchGAN).
+
+    Returns
+    -------
+    int
+        The receptive field's side in input pixels.
+
+    Raises
+    ------
+    ValueError
+        If the network has transposed convolutions (a generator, not a plain stack).
+
+    References
+    ----------
+    P. Isola, J.-Y. Zhu, T. Zhou and A. A. Efros, "Image-to-Image Translation with
+    Conditional Adversarial Networks", CVPR 2017, section 3.2.2 and appendix 6.1.2 (the
+    70x70 PatchGAN).
+
     Examples
     --------
-    >>> receptive_field(patchgan_discriminator("70x70"))  # doctest: +SKIP
+    >>> receptive_field(patchgan_discriminator("70x70", image_size=None, base_filters=8))
     70
     """
     if any(isinstance(la, layers.Conv2DTranspose) for la in network.layers):

@@ -36,6 +36,9 @@ def course_datasets(profile=None, data_dir=None, seed: int = 0, samples: int = 2
                     splits=None, augment=True, task: str = "low-light") -> CourseData:
     """Build the training and validation pipelines of the course's splits for a profile.
 
+    Taught in notebook 02, section 'The data, before anything is trained'; notebook 06, section 'The
+    same Pix2Pix, trained twice', uses it too.
+
     Parameters
     ----------
     profile : str or Profile, optional

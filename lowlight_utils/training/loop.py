@@ -79,6 +79,9 @@ def train(
     and the best checkpoint is only replaced by a better one. Calling it with more
     ``epochs`` after it finished continues the run.
 
+    Taught in notebook 02, section 'Training with checkpoints, resume and samples'; notebook 03,
+    section 'Training WGAN-GP', notebook 04, section 'Training', and notebook 06 train with it too.
+
     Parameters
     ----------
     method_or_model : str, keras.Model or callable
@@ -195,6 +198,26 @@ def load_model(path):
 
     The method modules' model classes are registered with Keras by importing
     :mod:`lowlight_utils.training.registry` (which this module does).
+
+    Taught in notebook 02, section 'Full-resolution inference'; notebooks 03, 04 and 06
+    reload their best checkpoints with it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.keras`` file, e.g. a run's ``best.keras`` (:attr:`TrainResult.best_model`).
+
+    Returns
+    -------
+    keras.Model
+        The model, compiled as it was saved (its own class: ``Pix2Pix``, ``ZeroDCE``, ...).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    ValueError
+        If the file is not a ``.keras`` file.
     """
     path = Path(path)
     if not path.is_file():

@@ -63,7 +63,28 @@ def method_profile(method: str, profile):
 
 def default_epochs(method: str, profile) -> int:
     """Epochs of a method in a profile: ``PROFILE_SETTINGS[profile]["epochs"]`` of the
-    method's module if it sets one, else the profile's; at most one in a smoke run."""
+    method's module if it sets one, else the profile's; at most one in a smoke run.
+
+    Used in notebook 02, section 'Training with checkpoints, resume and samples', and
+    notebook 06, section 'The same Pix2Pix, trained twice'.
+
+    Parameters
+    ----------
+    method : str
+        A name of :data:`METHODS`, e.g. ``"pix2pix-bce"``.
+    profile : lowlight_utils.config.Profile
+        The profile (an object with ``.name`` and ``.epochs``, not its name).
+
+    Returns
+    -------
+    int
+        The epochs to train for (:func:`lowlight_utils.config.cap_epochs` applied).
+
+    Raises
+    ------
+    ValueError
+        For an unknown method, listing the known ones.
+    """
     from ..config import cap_epochs
 
     return cap_epochs(

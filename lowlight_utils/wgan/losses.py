@@ -21,6 +21,8 @@ def gradient_penalty(critic, condition, real, fake, wrt: str = "pair", alpha=Non
     ``epsilon`` inside the square root, which keeps the *gradient* of the norm finite when the
     critic's gradient is zero; the penalty is ``mean((norm - 1) ** 2)``.
 
+    Taught in notebook 03, section 'The gradient penalty, on a picture'.
+
     Parameters
     ----------
     critic : callable
@@ -121,9 +123,45 @@ def gradient_norms(critic, condition, real, fake, alphas=(0.0, 0.25, 0.5, 0.75, 
     the statistics of the batch, as during training; ``reduce`` as in
     :func:`gradient_penalty`.
 
+    Taught in notebook 03, section 'The gradient penalty, on a picture'.
+
+    Parameters
+    ----------
+    critic : callable
+        ``critic(pair, training=...)`` -> patch scores, pair = condition and image on
+        channels.
+    condition, real, fake : tf.Tensor, (B, H, W, C)
+        The low-light input, its reference, and the generator's output.
+    alphas : sequence of float
+        Interpolation weights: 0 is the generated image, 1 the real one.
+    training : bool, default True
+        Passed to the critic.
+    reduce : {"mean", "sum"}
+        How a sample's patch scores become the scalar whose gradient is measured.
+
     Returns
     -------
     numpy.ndarray, (len(alphas), B)
+        The L2 norm, per sample, of the gradient with respect to the (condition, image)
+        pair, as :func:`gradient_penalty` with ``wrt="pair"`` takes it; the penalty pulls
+        it to 1.
+
+    References
+    ----------
+    Gulrajani, Ahmed, Arjovsky, Dumoulin and Courville, "Improved Training of Wasserstein
+    GANs", NeurIPS 2017, section 4 (an optimal critic has gradient norm 1 on the lines
+    between real and generated samples).
+
+    Examples
+    --------
+    A critic that sums its input has a gradient of 1 per value, so its norm is the square
+    root of the number of values (2 x 2 pixels x 6 channels):
+
+    >>> x = tf.zeros([2, 2, 2, 3])
+    >>> total = lambda pair, training: tf.reduce_sum(pair, axis=[1, 2, 3], keepdims=True)
+    >>> norms = gradient_norms(total, x, x, x, alphas=(0.0, 1.0))
+    >>> norms.shape, bool(np.allclose(norms, np.sqrt(24)))
+    ((2, 2), True)
     """
     rows = []
     for a in alphas:

@@ -101,6 +101,9 @@ def build(profile=None, variant: str = "paper", steps_per_epoch: int | None = No
           **overrides) -> WGANGP:
     """Build and compile the WGAN-GP model of a profile.
 
+    Taught in notebook 03, section 'Data and budget' (built there, trained in section 'Training
+    WGAN-GP').
+
     Parameters
     ----------
     profile : str or Profile, optional

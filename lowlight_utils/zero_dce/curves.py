@@ -19,6 +19,8 @@ def le_curve(x, alpha):
 
     Works on NumPy arrays, tensors and scalars alike.
 
+    Taught in notebook 04, section 'Curves instead of pixels'.
+
     Parameters
     ----------
     x : array_like
@@ -30,6 +32,13 @@ def le_curve(x, alpha):
     -------
     array_like
         Values in [0, 1] (for ``x`` in [0, 1] and ``|alpha| <= 1``).
+
+    References
+    ----------
+    C. Guo, C. Li, J. Guo, C. C. Loy, J. Hou, S. Kwong and R. Cong, "Zero-Reference Deep Curve
+    Estimation for Low-Light Image Enhancement", CVPR 2020, section 3.1 (the LE-curve); official
+    code github.com/Li-Chongyi/Zero-DCE, ``Zero-DCE_code/model.py``, which writes ``x + r *
+    (x**2 - x)``, i.e. ``r = -alpha``.
 
     Examples
     --------
@@ -53,6 +62,8 @@ def _curve_maps(curves, iterations: int | None):
 def apply_curves(image, curves, iterations: int | None = None):
     """Apply the curve maps one after another: ``x <- x + alpha_n * x * (1 - x)``.
 
+    Taught in notebook 04, section 'Curves instead of pixels'.
+
     Parameters
     ----------
     image : tensor, shape (N, H, W, 3)
@@ -67,6 +78,15 @@ def apply_curves(image, curves, iterations: int | None = None):
     -------
     tensor, shape (N, H, W, 3)
         The enhanced images.
+
+    References
+    ----------
+    C. Guo, C. Li, J. Guo, C. C. Loy, J. Hou, S. Kwong and R. Cong, "Zero-Reference Deep Curve
+    Estimation for Low-Light Image Enhancement", CVPR 2020, section 3.1 (the iterated,
+    pixel-wise curve); official code github.com/Li-Chongyi/Zero-DCE, ``Zero-DCE_code/model.py``
+    (eight maps applied in order); C. Li, C. Guo and C. C. Loy, "Learning to Enhance Low-Light
+    Image via Zero-Reference Deep Curve Estimation", IEEE TPAMI 2021 (Zero-DCE++: one map
+    reused).
 
     Examples
     --------

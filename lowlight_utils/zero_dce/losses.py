@@ -41,6 +41,8 @@ def spatial_consistency_loss(original, enhanced, region: int = 4):
     blocks at the border are compared with zero outside the image, and the paper's absolute
     values are not taken.
 
+    Taught in notebook 04, section 'The four non-reference losses, each with a picture'.
+
     Parameters
     ----------
     original, enhanced : tensor, shape (N, H, W, 3)
@@ -50,6 +52,12 @@ def spatial_consistency_loss(original, enhanced, region: int = 4):
     Returns
     -------
     scalar tensor
+
+    References
+    ----------
+    C. Guo, C. Li, J. Guo, C. C. Loy, J. Hou, S. Kwong and R. Cong, "Zero-Reference Deep Curve
+    Estimation for Low-Light Image Enhancement", CVPR 2020, section 3.3; official code
+    github.com/Li-Chongyi/Zero-DCE, ``Zero-DCE_code/Myloss.py`` (``L_spa``).
     """
     pool = [1, region, region, 1]
     p_in = tf.nn.avg_pool2d(tf.reduce_mean(original, -1, keepdims=True), pool, pool, "VALID")
@@ -61,6 +69,8 @@ def spatial_consistency_loss(original, enhanced, region: int = 4):
 
 def exposure_loss(enhanced, target: float = 0.6, patch: int = 16):
     """Exposure control: every ``patch x patch`` block's mean intensity should be ``target``.
+
+    Taught in notebook 04, section 'The four non-reference losses, each with a picture'.
 
     Parameters
     ----------
@@ -74,6 +84,19 @@ def exposure_loss(enhanced, target: float = 0.6, patch: int = 16):
     -------
     scalar tensor
         ``mean over blocks of (block mean - target)**2``.
+
+    References
+    ----------
+    C. Guo, C. Li, J. Guo, C. C. Loy, J. Hou, S. Kwong and R. Cong, "Zero-Reference Deep Curve
+    Estimation for Low-Light Image Enhancement", CVPR 2020, section 3.3; official code
+    github.com/Li-Chongyi/Zero-DCE, ``Zero-DCE_code/Myloss.py`` (``L_exp``).
+
+    Examples
+    --------
+    >>> round(float(exposure_loss(tf.fill([1, 32, 32, 3], 0.6))), 6)  # well exposed
+    0.0
+    >>> round(float(exposure_loss(tf.fill([1, 32, 32, 3], 0.2))), 4)  # (0.2 - 0.6) ** 2
+    0.16
     """
     size = [1, patch, patch, 1]
     means = tf.nn.avg_pool2d(tf.reduce_mean(enhanced, -1, keepdims=True), size, size, "VALID")
@@ -87,6 +110,8 @@ def color_constancy_loss(enhanced):
     ``sqrt(d_rg**2 + d_rb**2 + d_gb**2)``, averaged over the batch. The square root has a
     finite (zero) gradient for a perfectly grey image.
 
+    Taught in notebook 04, section 'The four non-reference losses, each with a picture'.
+
     Parameters
     ----------
     enhanced : tensor, shape (N, H, W, 3)
@@ -94,6 +119,20 @@ def color_constancy_loss(enhanced):
     Returns
     -------
     scalar tensor
+
+    References
+    ----------
+    C. Guo, C. Li, J. Guo, C. C. Loy, J. Hou, S. Kwong and R. Cong, "Zero-Reference Deep Curve
+    Estimation for Low-Light Image Enhancement", CVPR 2020, section 3.3; official code
+    github.com/Li-Chongyi/Zero-DCE, ``Zero-DCE_code/Myloss.py`` (``L_color``).
+
+    Examples
+    --------
+    >>> float(color_constancy_loss(tf.fill([1, 8, 8, 3], 0.4)))  # grey: the means agree
+    0.0
+    >>> cast = tf.ones([1, 8, 8, 1]) * [[[[0.5, 0.5, 0.3]]]]  # too little blue
+    >>> round(float(color_constancy_loss(cast)), 4)  # sqrt(0 + 0.04 ** 2 + 0.04 ** 2)
+    0.0566
     """
     means = tf.reduce_mean(enhanced, axis=(1, 2))
     r, g, b = means[:, 0], means[:, 1], means[:, 2]
@@ -109,6 +148,10 @@ def illumination_smoothness_loss(curves, normalization: str = "official"):
     ``2 * (h_tv / count_h + w_tv / count_w) / N`` with ``h_tv``, ``w_tv`` the summed squared
     vertical and horizontal differences over all maps.
 
+    Taught in notebook 04, section 'The four non-reference losses, each with a picture'; its
+    normalisation in notebook 04, section 'The smoothness normalisation: official code vs the Keras
+    example'.
+
     Parameters
     ----------
     curves : tensor, shape (N, H, W, C)
@@ -122,6 +165,12 @@ def illumination_smoothness_loss(curves, normalization: str = "official"):
     Returns
     -------
     scalar tensor
+
+    References
+    ----------
+    C. Guo, C. Li, J. Guo, C. C. Loy, J. Hou, S. Kwong and R. Cong, "Zero-Reference Deep Curve
+    Estimation for Low-Light Image Enhancement", CVPR 2020, section 3.3; official code
+    github.com/Li-Chongyi/Zero-DCE, ``Zero-DCE_code/Myloss.py`` (``L_TV``).
     """
     if normalization not in SMOOTHNESS_NORMALIZATIONS:
         raise ValueError(

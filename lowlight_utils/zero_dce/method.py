@@ -50,6 +50,9 @@ _TRAINING_KEYS = (*TRAINING_SIZES, "ablation_steps", "ablation_batch_size")
 def build(profile=None, variant: str = "zero-dce", **overrides) -> ZeroDCE:
     """A compiled Zero-DCE (or Zero-DCE++) for a profile.
 
+    Taught in notebook 04, section 'Training'; notebook 04, section 'Loss ablation (as in the
+    paper), and the smoothness normalisation', builds one model per loss setting with it.
+
     Parameters
     ----------
     profile : Profile, str or None
@@ -68,6 +71,13 @@ def build(profile=None, variant: str = "zero-dce", **overrides) -> ZeroDCE:
     -------
     ZeroDCE
         Compiled with Adam and global-norm gradient clipping.
+
+    References
+    ----------
+    C. Guo, C. Li, J. Guo, C. C. Loy, J. Hou, S. Kwong and R. Cong, "Zero-Reference Deep Curve
+    Estimation for Low-Light Image Enhancement", CVPR 2020; official code
+    github.com/Li-Chongyi/Zero-DCE, ``Zero-DCE_code/lowlight_train.py`` (Adam at learning rate
+    1e-4, the full profile's; ``grad_clip_norm`` 0.1).
 
     Examples
     --------
@@ -95,7 +105,28 @@ def build(profile=None, variant: str = "zero-dce", **overrides) -> ZeroDCE:
 
 
 def build_plusplus(profile=None, **overrides) -> ZeroDCEPlusPlus:
-    """A compiled Zero-DCE++ for a profile: ``build(profile, variant="zero-dce++", ...)``."""
+    """A compiled Zero-DCE++ for a profile: ``build(profile, variant="zero-dce++", ...)``.
+
+    Taught in notebook 04, section 'Zero-DCE++, the fast variant'.
+
+    Parameters
+    ----------
+    profile : Profile, str or None
+        As for :func:`build`.
+    **overrides
+        As for :func:`build`, plus Zero-DCE++'s own model arguments (``downscale``,
+        ``train_downscale``: :class:`ZeroDCEPlusPlus`).
+
+    Returns
+    -------
+    ZeroDCEPlusPlus
+        Compiled with Adam and global-norm gradient clipping.
+
+    References
+    ----------
+    C. Li, C. Guo and C. C. Loy, "Learning to Enhance Low-Light Image via Zero-Reference Deep
+    Curve Estimation", IEEE TPAMI 2021; official code github.com/Li-Chongyi/Zero-DCE_extension.
+    """
     return build(profile, variant="zero-dce++", **overrides)
 
 

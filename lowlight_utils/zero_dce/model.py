@@ -41,6 +41,8 @@ class ZeroDCE(keras.Model):
     loss and each unweighted term (``smoothness_loss``, ``spatial_loss``, ``color_loss``,
     ``exposure_loss``); validation also reports ``psnr`` and ``ssim`` against the reference.
 
+    Taught in notebook 04, section 'Training' (built by :func:`~lowlight_utils.zero_dce.build`).
+
     Parameters
     ----------
     filters : int
@@ -57,6 +59,13 @@ class ZeroDCE(keras.Model):
         Block size of the exposure loss (16).
     fused_inference : bool
         Run the curve steps as one XLA kernel at inference (``training=False``).
+
+    References
+    ----------
+    C. Guo, C. Li, J. Guo, C. C. Loy, J. Hou, S. Kwong and R. Cong, "Zero-Reference Deep Curve
+    Estimation for Low-Light Image Enhancement", CVPR 2020: the curves (section 3.1), DCE-Net
+    (3.2) and the four losses (3.3); official code github.com/Li-Chongyi/Zero-DCE,
+    ``Zero-DCE_code/lowlight_train.py`` (the loss weights).
 
     Examples
     --------

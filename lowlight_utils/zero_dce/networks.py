@@ -48,6 +48,8 @@ def dce_net(filters: int = 32, iterations: int = ITERATIONS, name: str = "dce_ne
     size works and the output has the input's size. Initialisation follows the official
     code: kernels N(0, 0.02), biases PyTorch's default.
 
+    Taught in notebook 04, section 'DCE-Net'.
+
     Parameters
     ----------
     filters : int
@@ -60,6 +62,13 @@ def dce_net(filters: int = 32, iterations: int = ITERATIONS, name: str = "dce_ne
     -------
     keras.Model
         ``(N, H, W, 3)`` in [0, 1] -> ``(N, H, W, 3 * iterations)`` curve maps in [-1, 1].
+
+    References
+    ----------
+    C. Guo, C. Li, J. Guo, C. C. Loy, J. Hou, S. Kwong and R. Cong, "Zero-Reference Deep Curve
+    Estimation for Low-Light Image Enhancement", CVPR 2020, section 3.2 (DCE-Net); official code
+    github.com/Li-Chongyi/Zero-DCE, ``Zero-DCE_code/model.py`` (``enhance_net_nopool``) and
+    ``lowlight_train.py`` (``weights_init``).
 
     Examples
     --------
@@ -86,6 +95,8 @@ def dce_net_plusplus(filters: int = 32, name: str = "dce_net_plusplus") -> keras
     Zero-DCE++ training keeps (for the depthwise kernels PyTorch's fan-in is 9, one input
     channel per group; Keras would count 9 x channels).
 
+    Taught in notebook 04, section 'DCE-Net'.
+
     Parameters
     ----------
     filters : int
@@ -96,6 +107,12 @@ def dce_net_plusplus(filters: int = 32, name: str = "dce_net_plusplus") -> keras
     -------
     keras.Model
         ``(N, h, w, 3)`` -> ``(N, h, w, 3)``: one curve map, reused for every iteration.
+
+    References
+    ----------
+    C. Li, C. Guo and C. C. Loy, "Learning to Enhance Low-Light Image via Zero-Reference Deep
+    Curve Estimation", IEEE TPAMI 2021; official code github.com/Li-Chongyi/Zero-DCE_extension,
+    ``Zero-DCE++/model.py`` (``CSDN_Tem``, ``enhance_net_nopool``).
 
     Examples
     --------
