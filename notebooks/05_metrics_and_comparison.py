@@ -578,10 +578,10 @@ print("\nReports reproduced here (their own data and splits, plain RGB): WGAN-GP
       "Zero-DCE report 28.21 dB (section 6).")
 
 # %% [markdown]
-# The same model, two numbers: Retinexformer and LLFlow each gain several dB from GT-mean,
-# as our models did in section 4. Before you compare your score with a paper's, find out
-# which protocol the paper used, and score yours the same way
-# (`python -m lowlight_utils evaluate --protocol gt-mean`).
+# The same model, two numbers: Retinexformer and LLFlow each gain several dB from GT-mean;
+# compare the "GT-mean minus RGB" lines our models printed in section 4. Before you compare
+# your score with a paper's, find out which protocol the paper used, and score yours the
+# same way (`python -m lowlight_utils evaluate --protocol gt-mean`).
 
 # %% [markdown]
 # ## 8. Which method to use, and why
