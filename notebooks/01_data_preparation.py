@@ -307,7 +307,7 @@ plt.show()
 # ## 5. RGB or YCrCb?
 #
 # The slides report first trained in RGB and got random colours, then moved to YCrCb: Y is
-# brightness (luma), Cr and Cb are colour *offsets* around 0.5 (Cr = 0.713 (R - Y) + 0.5),
+# brightness (luma), Cr and Cb are colour *offsets* around 0.5 (Cr grows with R - Y),
 # so brightening is mostly a job on Y. Oracle experiments say what that costs: give the low
 # image the *reference's* Y and keep its own colour channels, as they are or with their
 # offsets scaled by the brightness gain (as a Y-only method would); and, the other way round,
