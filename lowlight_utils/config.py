@@ -171,7 +171,7 @@ def runs_dir():
     profile, so re-running a notebook resumes its training. On Colab, point it at a Google
     Drive folder to keep runs across sessions.
 
-    Used in notebook 05, section 'The results, written down'.
+    Used in notebook 05, section 'Which method to use, and why'.
 
     Returns
     -------
@@ -210,7 +210,8 @@ def cap_steps(steps: int | None) -> int | None:
     :data:`SMOKE_STEPS` batches.
 
     Used in notebook 04, section 'Data: dark images, and references the model never sees',
-    and in the exercises of notebooks 02 and 03.
+    notebook 03, section 'The report's critic, in a short run', and the exercises of notebook
+    02.
 
     Parameters
     ----------
@@ -233,7 +234,7 @@ def cap_images(items):
     (what evaluations run on).
 
     Used wherever notebooks 02 to 06 score test images, first in notebook 02, section
-    'Full-resolution inference'.
+    'Full-resolution inference and test-time mode'.
 
     Parameters
     ----------

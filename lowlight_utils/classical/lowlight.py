@@ -92,8 +92,9 @@ def auto_gamma(image) -> float:
 def gamma_correction(image, gamma: float | None = None) -> np.ndarray:
     """Raise every channel to a power: ``out = image ** gamma``.
 
-    Taught in notebook 01, section 'The bar to clear: classical baselines' (one of
-    :data:`BASELINES`); notebook 05, section 'Five metrics, one picture each', scores its output.
+    Taught in notebook 01, section 'What a global curve can undo', and one of :data:`BASELINES`
+    (notebook 01, section 'The bar to clear: classical baselines'); notebook 05, section 'Five
+    metrics, one picture each', scores its output.
 
     Parameters
     ----------

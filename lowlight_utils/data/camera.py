@@ -735,6 +735,8 @@ def synthesize_camera_low_light(
     (:func:`gray_world_gains`), and write it as an 8-bit file. The image stays dark (no
     exposure compensation), as LOL's low images are.
 
+    Taught in notebook 01, section 'Low light as a camera makes it'.
+
     Parameters
     ----------
     image : ndarray, (H, W, 3), sRGB in [0, 1]

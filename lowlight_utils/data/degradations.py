@@ -39,7 +39,8 @@ def srgb_to_linear(x: np.ndarray) -> np.ndarray:
     The darkening model works in linear light, where light adds up and a shorter exposure
     scales every value by the same factor; files hold sRGB values.
 
-    Taught in notebook 01, section 'The synthetic darkening model'.
+    The darkening models of notebook 01 (section 'Low light as a camera makes it') work in
+    linear light.
 
     Parameters
     ----------
@@ -81,7 +82,9 @@ def synthesize_low_light(
 ) -> np.ndarray:
     """Darken a well-exposed sRGB image the way a short exposure would.
 
-    Taught in notebook 01, section 'The synthetic darkening model'.
+    Used in notebook 01, section 'Colour-equivariant augmentation' (one exposure scale, which a
+    rotation about the grey axis commutes with); the embedded sample's default is the camera
+    model of notebook 01, section 'Low light as a camera makes it'.
 
     Parameters
     ----------

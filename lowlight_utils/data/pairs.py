@@ -161,8 +161,7 @@ def split_pairs(
     Split before any augmentation: a flipped copy of a training scene in the validation
     split measures memory, not generalisation.
 
-    Taught in notebook 01, section 'Split by scene, before anything else'; the notebook's section
-    'Exercises' calls it directly.
+    Taught in notebook 01, section 'Split by scene, before anything else'.
 
     Parameters
     ----------

@@ -321,6 +321,8 @@ def throughput(pairs: Sequence[Pair], crop: int | None = 96, batch_size: int = 4
     overlap with; a step alone would allow ``1000 * batch_size / work_ms`` images/s.
     Taught in notebook 01; ``python -m lowlight_utils.bench pipeline`` repeats it.
 
+    Taught in notebook 01, section 'The `tf.data` pipeline and its speed'.
+
     Parameters
     ----------
     pairs : list of Pair

@@ -190,6 +190,9 @@ def sample_dataset(root: str | os.PathLike | None = None, variants: int = 4, see
     A ``manifest.json`` records how it was made; a second call with the same settings reuses
     the files, and a folder made with other settings is never overwritten.
 
+    Used in notebook 01, section 'Is it like real low light?';
+    :func:`lowlight_utils.data.course_splits` calls it in every notebook.
+
     Parameters
     ----------
     root : path, optional
@@ -306,7 +309,22 @@ def sample_task(root: str | os.PathLike) -> str | None:
 
 def sample_darkening(root: str | os.PathLike) -> str | None:
     """The darkening model (``"camera"`` or ``"exposure"``) of a low-light embedded sample in
-    ``root``; None if it is not one."""
+    ``root``; None if it is not one.
+
+    Used in notebook 01, section 'Is it like real low light?'.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        A data folder, e.g. :func:`sample_dataset`'s or ``course_splits().root``.
+
+    Returns
+    -------
+    str or None
+        ``"camera"`` or ``"exposure"`` (read from the sample's ``manifest.json``); None for
+        a folder that is not a low-light embedded sample (LOL, a noise or blur sample, any
+        other folder).
+    """
     if sample_task(root) != "low-light":
         return None
     model = json.loads((Path(root) / "manifest.json").read_text())["params"]["model"]

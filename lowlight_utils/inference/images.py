@@ -44,7 +44,8 @@ def pad_to_multiple(images, multiple: int):
     Unlike ``tf.pad(mode="REFLECT")`` this works for any amount of padding (a 37-pixel
     image padded to 256 is mirrored back and forth), so tiny images are fine too.
 
-    Taught in notebook 02, section 'Full-resolution inference'.
+    Used by :func:`enhance_image` (notebook 02, section 'Full-resolution inference and test-time
+    mode').
 
     Parameters
     ----------
@@ -173,8 +174,8 @@ def enhance_image(
 ) -> np.ndarray:
     """Enhance an image of any size at full resolution.
 
-    Taught in notebook 02, section 'Full-resolution inference'; notebooks 03 to 06 enhance their
-    test images with it.
+    Taught in notebook 02, section 'Full-resolution inference and test-time mode'; notebooks 03
+    to 06 enhance their test images with it.
 
     Parameters
     ----------

@@ -173,8 +173,6 @@ def mean_chroma_hue(image) -> tuple[float, float]:
     colours that cancel) the angle is undefined or dominated by noise; the returned chroma
     says how far from grey the mean is, so callers can skip such images.
 
-    Taught in notebook 02, section 'Colours: augmentation on and off, and a channel-order ensemble'.
-
     Parameters
     ----------
     image : array_like, (H, W, 3), float in [0, 1]
@@ -210,8 +208,6 @@ def mean_chroma_hue(image) -> tuple[float, float]:
 
 def hue_difference(h1: float, h2: float) -> float:
     """Absolute difference of two hue angles in degrees, the short way round (0-180).
-
-    Taught in notebook 02, section 'Colours: augmentation on and off, and a channel-order ensemble'.
 
     Parameters
     ----------

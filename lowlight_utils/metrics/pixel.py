@@ -148,8 +148,8 @@ def _psnr_from_mse(mse: np.ndarray, data_range: float) -> np.ndarray:
 def psnr(pred, ref, data_range: float = 1.0):
     """Peak signal-to-noise ratio in dB, over all pixels and channels jointly.
 
-    Taught in notebook 05, section 'Five metrics, one picture each'; used from notebook 01, section
-    'RGB or YCrCb?', on.
+    Taught in notebook 05, section 'Five metrics, one picture each'; used from notebook 01,
+    section 'What a global curve can undo', on.
 
     Parameters
     ----------

@@ -148,6 +148,9 @@ def gt_mean(pred, ref, data_range: float = 1.0) -> np.ndarray:
     what a low-light enhancer has to find: it flatters methods that get the brightness
     wrong (a dark input gains many dB). Report which protocol a number used.
 
+    Taught in notebook 05, section 'How a score can lie: each pitfall measured'; the table of
+    notebook 05, section 'Every method on one table, scored both ways', uses it as a protocol.
+
     Parameters
     ----------
     pred, ref : array_like
@@ -296,8 +299,9 @@ def evaluate_pairs(
     scores SSIM on it too; its PSNR is on the unrounded floats, a difference of rounding
     noise only.)
 
-    Taught in notebook 05, section 'Every method on one table'; every notebook scores its tables
-    with it, first notebook 01, section 'The bar to clear: classical baselines'.
+    Taught in notebook 05, section 'Every method on one table, scored both ways'; every notebook
+    scores its tables with it, first notebook 01, section 'The bar to clear: classical
+    baselines'.
 
     Parameters
     ----------
@@ -440,8 +444,8 @@ def paired_gap(a, b, metric: str = "psnr", higher_is_better: bool | None = None)
     images, or the same held-out scenes), report its mean and sample standard deviation, and
     call it no result when the mean is not larger than that spread.
 
-    Taught in notebook 05, section 'Every method on one table'; notebooks 03, 04 and 06 read their
-    comparisons with it.
+    Taught in notebook 05, section 'Every method on one table, scored both ways'; notebooks 02,
+    03, 04 and 06 read their comparisons with it.
 
     Parameters
     ----------

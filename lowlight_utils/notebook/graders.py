@@ -257,7 +257,7 @@ def check_gradient_penalty(fn: Callable) -> CheckResult:
     averaged per sample, the gradient with respect to the (condition, x) pair, one L2 norm
     per sample over height, width and channels, and ``mean((norm - 1) ** 2)`` over the batch.
 
-    Used in notebook 03, section 'Exercises'.
+    Checks a penalty written as in notebook 03, section 'The gradient penalty, written out'.
 
     Parameters
     ----------

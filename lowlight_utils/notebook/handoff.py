@@ -33,8 +33,8 @@ def model_path(method: str, profile) -> Path:
 def export_model(source, method: str, profile, notebook: str) -> Path:
     """Copy a trained model (a ``.keras`` path or a keras.Model) to :func:`model_path`.
 
-    Called by notebooks 02, 03 and 04 on the model each trained; notebook 05, section 'Every method
-    on one table', loads them with :func:`load_exported`.
+    Called by notebooks 02, 03 and 04 on the model each trained; notebook 05, section 'Every
+    method on one table, scored both ways', loads them with :func:`load_exported`.
 
     Parameters
     ----------
@@ -71,7 +71,7 @@ def export_model(source, method: str, profile, notebook: str) -> Path:
 def load_exported(method: str, profile):
     """Load the exported model of ``method`` (``safe_mode=True``).
 
-    Used in notebook 05, section 'Every method on one table'.
+    Used in notebook 05, section 'Every method on one table, scored both ways'.
 
     Parameters
     ----------

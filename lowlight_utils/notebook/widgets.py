@@ -196,7 +196,7 @@ def low_light_explorer(image: np.ndarray, seed: int = 0) -> Explorer:
     Fewer photo-electrons (a smaller ``full_well``) means more shot noise at the same
     brightness. The static fallback shows four settings.
 
-    Used in notebook 01, section 'The synthetic darkening model'.
+    Used in notebook 01, section 'Going further'.
 
     Parameters
     ----------

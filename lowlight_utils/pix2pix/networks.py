@@ -59,7 +59,7 @@ def unet_generator(
     an output transposed convolution to 3 channels with tanh; N(0, 0.02) initialisation.
     That is 54,429,315 parameters (54,419,459 trainable).
 
-    Taught in notebook 02, section 'The generator: the report's U-Net'.
+    Taught in notebook 02, section 'The generator: a U-Net from two blocks'.
 
     Parameters
     ----------
@@ -150,7 +150,7 @@ def _disc_block(x, filters, stride, norm, index, padding="same"):
     if norm == "batch":
         x = layers.BatchNormalization(name=f"conv{index}_bn")(x)
     elif norm == "layer":
-        x = layers.LayerNormalization(axis=[1, 2, 3], name=f"conv{index}_ln")(x)
+        x = layers.GroupNormalization(groups=1, epsilon=1e-5, name=f"conv{index}_ln")(x)
     return layers.LeakyReLU(0.2, name=f"conv{index}_lrelu")(x)
 
 
@@ -177,8 +177,8 @@ def patchgan_discriminator(
       norm) - C128 - C256 - C512 with stride 2, C512 stride 1, a 1-filter convolution, all
       "same" padding and with biases: 16x16 outputs at 256x256, 6,968,257 parameters.
 
-    Taught in notebook 02, section 'The discriminator: a PatchGAN'; notebook 03, section 'The
-    gradient penalty, on a picture', uses it as a critic.
+    Taught in notebook 02, section 'The discriminator: a PatchGAN'; notebook 03's critic
+    (:func:`lowlight_utils.wgan.critic`) has its layers.
 
     Parameters
     ----------
@@ -191,6 +191,8 @@ def patchgan_discriminator(
         Normalisation after every convolution but the first and the last. The WGAN-GP
         paper advises against batch norm in a critic trained with a gradient penalty
         (the penalty is per sample; batch norm mixes samples): use ``"layer"`` or ``None``.
+        ``"layer"`` normalises each sample over its positions and channels with one scale
+        and offset per channel (``GroupNormalization(groups=1)``), so it builds at any size.
     channels : int
         Channels of one image (the input has twice as many).
     name : str, optional
@@ -230,7 +232,7 @@ def patchgan_discriminator(
             if norm == "batch":
                 x = layers.BatchNormalization(name=f"conv{i}_bn")(x)
             elif norm == "layer":
-                x = layers.LayerNormalization(axis=[1, 2, 3], name=f"conv{i}_ln")(x)
+                x = layers.GroupNormalization(groups=1, epsilon=1e-5, name=f"conv{i}_ln")(x)
             x = layers.LeakyReLU(0.2, name=f"conv{i}_lrelu")(x)
         x = layers.Conv2D(1, 4, 1, "same", kernel_initializer=_init(), name="patch_logits",
                           dtype="float32")(x)  # float32 logits under mixed float16

@@ -199,8 +199,8 @@ def load_model(path):
     The method modules' model classes are registered with Keras by importing
     :mod:`lowlight_utils.training.registry` (which this module does).
 
-    Taught in notebook 02, section 'Full-resolution inference'; notebooks 03, 04 and 06
-    reload their best checkpoints with it.
+    Taught in notebook 02, section 'Full-resolution inference and test-time mode'; notebooks 03,
+    04 and 06 reload their best checkpoints with it.
 
     Parameters
     ----------

@@ -21,7 +21,8 @@ def gradient_penalty(critic, condition, real, fake, wrt: str = "pair", alpha=Non
     ``epsilon`` inside the square root, which keeps the *gradient* of the norm finite when the
     critic's gradient is zero; the penalty is ``mean((norm - 1) ** 2)``.
 
-    Taught in notebook 03, section 'The gradient penalty, on a picture'.
+    Taught in notebook 03, section 'The gradient penalty, written out', where it is written in a
+    cell and checked against this function.
 
     Parameters
     ----------
@@ -123,7 +124,7 @@ def gradient_norms(critic, condition, real, fake, alphas=(0.0, 0.25, 0.5, 0.75, 
     the statistics of the batch, as during training; ``reduce`` as in
     :func:`gradient_penalty`.
 
-    Taught in notebook 03, section 'The gradient penalty, on a picture'.
+    Taught in notebook 03, section 'The gradient penalty, written out'.
 
     Parameters
     ----------

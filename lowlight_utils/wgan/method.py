@@ -79,10 +79,33 @@ def variant_settings(variant: str, profile_name: str) -> dict:
     """The overrides a named variant applies in a profile (:data:`VARIANTS`, plus
     :data:`REPORT_RATES` for the report's variants).
 
+    Used in notebook 03, section 'Where the course departs from the paper'.
+
+    Parameters
+    ----------
+    variant : str
+        A key of :data:`VARIANTS`.
+    profile_name : str
+        ``"quick"`` or ``"full"``: the report's variants take the full profile's
+        :data:`REPORT_RATES`.
+
+    Returns
+    -------
+    dict
+        Setting name -> value, applied by :func:`build` on top of the profile's
+        :data:`PROFILE_SETTINGS`; empty for ``"paper"``.
+
     Raises
     ------
     ValueError
         For an unknown variant, listing the known ones.
+
+    Examples
+    --------
+    >>> variant_settings("paper", "full")
+    {}
+    >>> variant_settings("layer-norm-critic", "full")
+    {'critic_norm': 'layer'}
     """
     if variant not in VARIANTS:
         raise ValueError(f"unknown WGAN variant {variant!r}; choose from {sorted(VARIANTS)}")
@@ -101,8 +124,8 @@ def build(profile=None, variant: str = "paper", steps_per_epoch: int | None = No
           **overrides) -> WGANGP:
     """Build and compile the WGAN-GP model of a profile.
 
-    Taught in notebook 03, section 'Data and budget' (built there, trained in section 'Training
-    WGAN-GP').
+    Taught in notebook 03, section 'The critic and generator steps, written out'; built for
+    training in notebook 03, section 'Data and budget'.
 
     Parameters
     ----------

@@ -22,6 +22,9 @@ STEP_KEYS = ("wasserstein", "gp", "c_loss", "g_adv", "g_l1")
 class StepLog(keras.callbacks.Callback):
     """Record each training step's value of some of the model's metrics.
 
+    Used in notebook 03, section 'Training WGAN-GP', and notebook 03, section 'The report's
+    critic, in a short run'.
+
     Parameters
     ----------
     keys : sequence of str
@@ -123,6 +126,8 @@ def _columns(rows, names) -> dict:
 
 def read_step_log(path, as_rows: bool = False):
     """Read a CSV written by :class:`StepLog`.
+
+    Used in notebook 03, section 'Does the critic learn?'.
 
     Parameters
     ----------

@@ -70,6 +70,8 @@ def critic(variant: str = "16x16", image_size: int | None = None, base_filters: 
     * ``"70x70"``: pix2pix's discriminator (C64 - C128 - C256 stride 2, C512 stride 1, a
       1-filter convolution; zero padding 1 before the last two; no bias before a norm).
 
+    Taught in notebook 03, section 'The gradient penalty, written out'.
+
     Parameters
     ----------
     variant : {"16x16", "70x70"}

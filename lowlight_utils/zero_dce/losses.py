@@ -41,7 +41,7 @@ def spatial_consistency_loss(original, enhanced, region: int = 4):
     blocks at the border are compared with zero outside the image, and the paper's absolute
     values are not taken.
 
-    Taught in notebook 04, section 'The four non-reference losses, each with a picture'.
+    Taught in notebook 04, section 'The four non-reference losses'.
 
     Parameters
     ----------
@@ -70,7 +70,7 @@ def spatial_consistency_loss(original, enhanced, region: int = 4):
 def exposure_loss(enhanced, target: float = 0.6, patch: int = 16):
     """Exposure control: every ``patch x patch`` block's mean intensity should be ``target``.
 
-    Taught in notebook 04, section 'The four non-reference losses, each with a picture'.
+    Taught in notebook 04, section 'The four non-reference losses'.
 
     Parameters
     ----------
@@ -110,7 +110,7 @@ def color_constancy_loss(enhanced):
     ``sqrt(d_rg**2 + d_rb**2 + d_gb**2)``, averaged over the batch. The square root has a
     finite (zero) gradient for a perfectly grey image.
 
-    Taught in notebook 04, section 'The four non-reference losses, each with a picture'.
+    Taught in notebook 04, section 'The four non-reference losses'.
 
     Parameters
     ----------
@@ -148,9 +148,8 @@ def illumination_smoothness_loss(curves, normalization: str = "official"):
     ``2 * (h_tv / count_h + w_tv / count_w) / N`` with ``h_tv``, ``w_tv`` the summed squared
     vertical and horizontal differences over all maps.
 
-    Taught in notebook 04, section 'The four non-reference losses, each with a picture'; its
-    normalisation in notebook 04, section 'The smoothness normalisation: official code vs the Keras
-    example'.
+    Taught in notebook 04, section 'The four non-reference losses'; its normalisation in
+    notebook 04, section 'Where the Keras example departs from the official code'.
 
     Parameters
     ----------

@@ -51,7 +51,7 @@ def build(profile=None, variant: str = "zero-dce", **overrides) -> ZeroDCE:
     """A compiled Zero-DCE (or Zero-DCE++) for a profile.
 
     Taught in notebook 04, section 'Training'; notebook 04, section 'Loss ablation (as in the
-    paper), and the smoothness normalisation', builds one model per loss setting with it.
+    paper), and the Keras example's smoothness', builds one model per loss setting with it.
 
     Parameters
     ----------

@@ -225,6 +225,8 @@ class ZeroDCEPlusPlus(ZeroDCE):
     times. Training follows the official code: full resolution (``train_downscale=1``) and a
     smoothness weight of 1600.
 
+    Taught in notebook 04, section 'Zero-DCE++, the fast variant'.
+
     Parameters
     ----------
     downscale : int or "auto", default 12

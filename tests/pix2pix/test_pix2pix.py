@@ -234,3 +234,19 @@ def test_builders_use_the_papers_lambda_and_presets_keep_their_reports_weight():
             if p.method == "pix2pix-bce" and "l1_weight" in p.build}
     # the presets state their weights (on [0, 1] images), so the new default leaves them
     assert kept == {"bce-sidd-report": 100.0, "slides-small-unet": 1.0, "dped-deblur": 100.0}
+
+
+@pytest.mark.parametrize("norm", ["batch", "layer", None])
+def test_patchgan_builds_at_any_size_with_every_norm(norm):
+    """``norm="layer"`` learns one scale per channel, so one network scores any image size."""
+    import numpy as np
+
+    from lowlight_utils.pix2pix.networks import patchgan_discriminator
+
+    disc = patchgan_discriminator(image_size=None, base_filters=8, norm=norm)
+    for h, w in [(32, 32), (48, 64)]:
+        x = np.random.default_rng(0).random((1, h, w, 6), dtype=np.float32)
+        assert disc(x).shape[1:3] == disc.compute_output_shape((1, h, w, 6))[1:3]
+    if norm == "layer":
+        gammas = [v for v in disc.weights if "_ln" in v.path and "gamma" in v.path]
+        assert gammas and all(len(v.shape) == 1 for v in gammas)
