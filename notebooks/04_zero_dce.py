@@ -320,7 +320,7 @@ check(zero_dce_loss(low_b, maps_b),
 def candidates(image):
     """Hand-made outputs, each with the curve map that produced it."""
     img = tf.constant(image[None])
-    smooth = tf.fill([1, *image.shape[:2], 3], 0.4)
+    smooth = tf.fill([1, *image.shape[:2], 24], 0.4)  # alpha 0.4 in all eight steps
     noisy = tf.clip_by_value(smooth + tf.random.stateless_normal(smooth.shape, [1, 2], 0, 0.3),
                              -1, 1)
     good = enhance(img, smooth)
@@ -405,10 +405,10 @@ SPATIAL_UNIFORM = {"official": float(spatial_consistency_loss(low_b, low_b + 0.2
 print("spatial loss of a uniform +0.2 brightening:", SPATIAL_UNIFORM)
 
 # %% [markdown]
-# The official loss is small here, from the border blocks only (they are compared with the
-# zeros outside the image). The example's is larger: two of its "kernels" keep the block
-# mean itself, so it penalises any change of brightness, the very thing the model must do,
-# and the vertical differences are never compared. The course trains with the official
+# The official loss comes from the border blocks alone (they are compared with the zeros
+# outside the image). The example's is several times larger: two of its "kernels" keep the
+# block mean itself, so it penalises any change of brightness, the very thing the model must
+# do, and vertical differences are never compared. The course trains with the official
 # losses; section 8's ablation trains with the example's smoothness term.
 
 # %% [markdown]
