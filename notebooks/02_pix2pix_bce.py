@@ -25,8 +25,9 @@
 #
 # **Accelerator:** CPU is enough in the quick profile; a GPU for the full profile.
 # **Reproduces:** the generator (54,429,315 parameters) of the Pix2Pix + WGAN-GP low-light
-# report, the BCE + 100 x L1 recipe and best-PSNR checkpointing of the Pix2Pix SIDD denoising
-# report, and the slides report's small U-Net with its `MAE + 0.01 x GAN` loss.
+# report, the BCE + 100 x L1 recipe (pix2pix's lambda) and best-PSNR checkpointing of the
+# Pix2Pix SIDD denoising report, and the slides report's small U-Net with its
+# `MAE + 0.01 x GAN` loss.
 #
 # **Full profile on a Colab T4:** about 53 min in float32, 18 min in mixed precision
 # (estimates for LOL's 437 training pairs; `python -m lowlight_utils.bench cost --only
@@ -62,13 +63,11 @@ PROFILE = setup(use_drive=USE_DRIVE)
 # ## 1. The data, before anything is trained
 #
 # `course_datasets` takes the course's split (LOL if present, else the embedded sample, split
-# by scene so no test photograph is seen in training) and builds the `tf.data` pipelines:
-# random paired crops with flips and rotations for training, whole images for validation.
-# The training crops also get a random channel order and a random hue rotation, the same for
-# both images of a pair (the colour-equivariant augmentation of notebook 01, section 5), so
-# the batch below shows the photographs in colours they never had: the network should learn
-# to brighten whatever the colours are, not to paint the colours of five training photos.
-# Always look at what the network will see: one training batch.
+# by scene so that no test photograph is seen in training) and builds the `tf.data`
+# pipelines: random paired crops with flips and turns for training, whole images for
+# validation. The training crops also get a random channel order and hue rotation, the same
+# for both images of a pair (notebook 01, section 7), so the network learns to brighten
+# whatever the colours are. Always look at what the network will see: one training batch.
 
 # %%
 import matplotlib.pyplot as plt
@@ -86,51 +85,105 @@ show_grid([list(low_batch.numpy()), list(high_batch.numpy())], row_labels=["low"
 plt.show()
 
 # %% [markdown]
-# ## 2. The generator: the report's U-Net
+# ## 2. The generator: a U-Net from two blocks
 #
-# An encoder halves the image seven times with 4x4 stride-2 convolutions (C64 without batch
-# norm, then C128, C256, C512 x 4, LeakyReLU 0.2), a bottleneck convolution halves it once
-# more, to 1x1 at 256x256 (ReLU, no batch norm), and a decoder doubles it back with transposed convolutions (the first
-# three with dropout 0.5). The **skip connections** concatenate each decoder level with the
-# encoder level of the same size: a dark pixel's position and edges travel along the skip,
-# while the bottleneck only has to carry global facts such as "this image is very dark". The
-# model takes images in [0, 1] and rescales to the [-1, 1] its tanh output needs inside
-# itself. At 256x256 it has exactly the report's parameter count:
+# The pix2pix generator is built from two blocks, as in the TensorFlow tutorial. `downsample`
+# halves the image with a 4x4 stride-2 convolution, normalises and applies LeakyReLU 0.2;
+# `upsample` doubles it with a transposed convolution, normalises and, in the innermost
+# blocks, applies dropout 0.5. Weights start at N(0, 0.02), as in the paper. The
+# normalisation is batch norm in the report's network and instance norm (each image on its
+# own statistics) in the quick profile.
+
+# %%
+import keras
+from keras import layers
+
+INIT = keras.initializers.RandomNormal(stddev=0.02)
+NORMS = {"batch": layers.BatchNormalization,
+         "instance": lambda: layers.GroupNormalization(groups=-1)}  # one group per channel
+
+
+def downsample(filters, norm="batch", bias=True):
+    block = keras.Sequential([layers.Conv2D(filters, 4, strides=2, padding="same",
+                                            use_bias=bias, kernel_initializer=INIT)])
+    if norm:
+        block.add(NORMS[norm]())
+    block.add(layers.LeakyReLU(0.2))
+    return block
+
+
+def upsample(filters, norm="batch", dropout=False):
+    block = keras.Sequential([layers.Conv2DTranspose(filters, 4, strides=2, padding="same",
+                                                     kernel_initializer=INIT),
+                              NORMS[norm]()])
+    if dropout:
+        block.add(layers.Dropout(0.5))
+    return block
+
+
+# %% [markdown]
+# The U-Net stacks them: `depth - 1` downsamples (the first without normalisation), a
+# bottleneck convolution with ReLU, then as many upsamples. The **skip connections**
+# concatenate each decoder level with the encoder level of the same size (then ReLU, as in
+# pix2pix's code), so a pixel's
+# position and edges travel along the skip while the bottleneck carries global facts such as
+# "this image is very dark". A last transposed convolution with `tanh` draws the image in
+# [-1, 1]; the course's images are in [0, 1], so the model rescales on the way in and out.
+# With the report's sizes (64 filters doubling to 512, depth 8) it has the report's
+# parameter count:
+
+# %%
+def teaching_unet(image_size=256, base_filters=64, depth=8, norm="batch"):
+    filters = [min(base_filters * 2**i, 512) for i in range(depth)]
+    low = keras.Input((image_size, image_size, 3))
+    x = low * 2.0 - 1.0  # [0, 1] -> [-1, 1]
+    skips = []
+    for i, f in enumerate(filters[:-1]):
+        x = downsample(f, norm if i > 0 else None)(x)
+        skips.append(x)
+    x = layers.Conv2D(filters[-1], 4, strides=2, padding="same", activation="relu",
+                      kernel_initializer=INIT)(x)  # the bottleneck: 1x1 at 256x256
+    for j, (f, skip) in enumerate(zip(filters[-2::-1], skips[::-1], strict=True)):
+        x = upsample(f, norm, dropout=j < 3)(x)
+        x = layers.ReLU()(layers.Concatenate()([x, skip]))
+    x = layers.Conv2DTranspose(3, 4, strides=2, padding="same", activation="tanh",
+                               kernel_initializer=INIT)(x)
+    return keras.Model(low, (x + 1.0) / 2.0)  # [-1, 1] -> [0, 1]
+
+
+report_unet = teaching_unet()
+print(f"the report's U-Net: {report_unet.count_params():,} parameters, "
+      f"{report_unet.input_shape[1:]} -> {report_unet.output_shape[1:]}")
+
+# %% [markdown]
+# Training runs the library's `unet_generator`, so the teaching version must compute the same
+# thing. A small U-Net of each kind, the library's weights copied into the teaching one, the
+# same random batch through both (`training=False`, so dropout is off):
 
 # %%
 from lowlight_utils.pix2pix import unet_generator
 
-report_unet = unet_generator()
-print(f"U-Net: {report_unet.count_params():,} parameters "
-      f"({sum(int(np.prod(v.shape)) for v in report_unet.trainable_variables):,} trainable)")
-for layer in report_unet.layers:
-    if layer.name.startswith(("down", "bottleneck", "up", "output")) and "_" not in layer.name:
-        print(f"  {layer.name:11s} -> {str(layer.output.shape[1:]):16s}")
+ATOL = 1e-5 if keras.mixed_precision.global_policy().name == "float32" else 2e-2
+random_batch = np.random.default_rng(0).random((2, 64, 64, 3), dtype=np.float32)
+for norm in ("batch", "instance"):
+    library = unet_generator(image_size=None, base_filters=8, depth=5, norm=norm)
+    ours = teaching_unet(None, base_filters=8, depth=5, norm=norm)
+    ours.set_weights(library.get_weights())
+    np.testing.assert_allclose(ours(random_batch), library(random_batch), atol=ATOL)
+    print(f"{norm} norm: the teaching U-Net computes what unet_generator computes")
 
 # %% [markdown]
-# **Where the generator starts: its head.** The report's U-Net ends in `tanh`: it draws the
-# whole output image, and untrained it draws grey noise, so the first hundreds of steps go
-# into learning to reproduce a photograph at all. Two other heads start where the input is
-# (`unet_generator(output=...)`, in `lowlight_utils.pix2pix.heads`):
-#
-# * `"residual"`: `clip(input + correction)`, the correction's last layer set to zero, so the
-#   untrained network returns its input exactly;
-# * `"curve"`: Zero-DCE's light-enhancement curves `x <- x + alpha * x * (1 - x)`, applied 8
-#   times with per-pixel parameters `alpha` that the U-Net predicts, plus a residual for what
-#   a curve cannot do (a curve maps each pixel on its own, so it cannot remove noise). Near
-#   black a curve multiplies, `LE(x) ~ (1 + alpha) x`, which is what an exposure correction
-#   is; a residual would have to add a different amount to every pixel.
-#
-# (A fourth, `"refine"`, computes the residual at full resolution; notebook 06 uses it for
-# denoising and deblurring, where every pixel's error is its own.)
-#
-# The quick profile's generator uses the curve head (`pix2pix.PROFILE_SETTINGS["quick"]
-# ["output"]`); the full profile keeps the report's `tanh`. Below, the three heads, untrained,
-# on one validation image (brightened x4 for display where it is still dark).
+# **Where the generator starts: its head.** Untrained, the `tanh` head draws grey noise, so
+# the first hundreds of steps go into learning to reproduce a photograph at all. Two other
+# heads (`unet_generator(output=...)`, in `lowlight_utils.pix2pix.heads`) start where the
+# input is: `"residual"`, `clip(input + correction)` with the correction's layer set to zero,
+# and `"curve"`, Zero-DCE's curves `x <- x + alpha * x * (1 - x)` applied 8 times with
+# per-pixel `alpha` predicted by the U-Net, plus a residual. Near black a curve multiplies,
+# `LE(x) ~ (1 + alpha) x`, which is what an exposure correction does. The quick profile uses
+# the curve head; the full profile keeps the report's `tanh`. The three heads, untrained, on
+# one validation image (brightened x4 for display where it is still dark):
 
 # %%
-import keras
-
 from lowlight_utils.data import load_image
 from lowlight_utils.metrics import psnr
 
@@ -149,43 +202,36 @@ show_grid([[probe_low * 4, head_outputs["direct"], head_outputs["residual"] * 4,
 plt.show()
 
 # %% [markdown]
-# Measured, not assumed: each head trained with this notebook's recipe (400 steps, seed 0),
-# test split, printed by `python -m lowlight_utils.bench heads --method pix2pix-bce --output
-# HEAD` (add `--task noise`, or `--method pix2pix-wgan-gp`; about 2 minutes per run):
+# Each head trained with this notebook's recipe and scored on the test split is a benchmark
+# (`python -m lowlight_utils.bench heads --output HEAD`); its figures are in
+# [BENCHMARKS.md](../BENCHMARKS.md).
 #
-# | method | head | test PSNR (dB) | minus gamma, per image (dB) |
-# |---|---|---:|---:|
-# | Pix2Pix BCE | direct (`tanh`), this notebook's run before the change | 20.48 ± 1.45 | +1.65 ± 3.85 |
-# | Pix2Pix BCE | residual | 20.76 ± 1.96 | +1.94 ± 3.54 |
-# | Pix2Pix BCE | curve | 20.67 ± 2.30 | +1.84 ± 3.80 |
-# | Pix2Pix WGAN-GP, 200 steps | direct (`tanh`) | 15.59 ± 1.07 | −3.24 ± 1.42 |
-# | Pix2Pix WGAN-GP, 200 steps | curve | 20.27 ± 1.59 | +1.44 ± 3.53 |
-#
-# (± is the standard deviation over the 8 test images; a gap smaller than its spread is no
-# result.) The bench trains through `fit_method`, as the command line does; this notebook's
-# own run of the curve head, in section 7, scores 20.10 dB: building the model and the data
-# in another order moves a run this short by a few tenths of a dB, less than the spread.
-#
-# For BCE the three heads are within a few tenths of a dB, far less than the spread: with an
-# L1 weight of 100 the BCE generator learns to reproduce photographs quickly anyway. For
-# WGAN-GP, whose critic pushes harder (notebook 03), starting at the input is what makes it
-# learn in a short run at all. Two other choices were measured the same way and **not**
-# kept: pix2pix's learning-rate schedule (hold, then decay linearly to zero over the second
-# half, `--set lr_hold=0.5`: 20.40 ± 1.89 dB with the curve head) and no normalisation in
-# the U-Net (`--set norm=none`: 19.97 ± 1.41 dB). None of the BCE rows is above gamma by
-# more than its spread: gamma is 2-5 dB better on some images of the cat and worse on all of
-# the coffee, so the per-image gap swings more than its mean.
-
-# %% [markdown]
 # ## 3. The discriminator: a PatchGAN
 #
 # A PatchGAN does not say "real or fake" for the whole image but for every patch: it sees the
-# dark input and a candidate side by side (6 channels) and outputs a grid of logits. Each
-# output's **receptive field** (the input square it depends on) follows from the kernels and
-# strides, `r <- (r - 1) * stride + kernel` walking back from the output. The pix2pix 70x70
-# PatchGAN, used by the SIDD report, gives 30x30 logits at 256x256, each judging a 70x70
-# patch: texture and local colour, leaving global structure to the L1 term. The WGAN-GP
-# report's critic has one more stride-2 layer: 16x16 outputs, each seeing 142x142 pixels.
+# dark input and a candidate side by side (6 channels) and outputs a grid of logits. Written
+# with the same `downsample` block (no biases before batch norm, as in pix2pix), then two
+# stride-1 convolutions with zero padding:
+
+# %%
+def teaching_patchgan(base_filters=64):
+    pair = keras.Input((None, None, 6))  # (low, candidate) on the channel axis
+    x = pair * 2.0 - 1.0
+    x = downsample(base_filters, norm=None)(x)
+    x = downsample(2 * base_filters, bias=False)(x)
+    x = downsample(4 * base_filters, bias=False)(x)
+    x = layers.ZeroPadding2D()(x)
+    x = layers.Conv2D(8 * base_filters, 4, use_bias=False, kernel_initializer=INIT)(x)
+    x = layers.LeakyReLU(0.2)(layers.BatchNormalization()(x))
+    x = layers.ZeroPadding2D()(x)
+    return keras.Model(pair, layers.Conv2D(1, 4, kernel_initializer=INIT)(x))  # logits
+
+
+# %% [markdown]
+# Each logit's **receptive field** (the input square it depends on) follows from the kernels
+# and strides, `r <- (r - 1) * stride + kernel` walking back from the output: 70x70 here,
+# texture and local colour, leaving global structure to the L1 term. The WGAN-GP report's
+# critic (`"16x16"`) has one more stride-2 layer. The teaching PatchGAN against the library's:
 
 # %%
 from lowlight_utils.pix2pix import patchgan_discriminator, receptive_field
@@ -195,35 +241,111 @@ for variant, d in patchgans.items():
     print(f"PatchGAN {variant}: {d.count_params():,} parameters, input {d.input_shape[1:]}, "
           f"output {d.output_shape[1:]}, receptive field {receptive_field(d)}x"
           f"{receptive_field(d)}")
-for d in patchgans.values():
-    d.summary(line_length=90)
+library = patchgan_discriminator("70x70", image_size=None, base_filters=8)
+ours = teaching_patchgan(base_filters=8)
+ours.set_weights(library.get_weights())
+random_pairs = np.random.default_rng(1).random((2, 64, 64, 6), dtype=np.float32)
+np.testing.assert_allclose(ours(random_pairs), library(random_pairs), atol=ATOL)
+print(f"the teaching PatchGAN computes what patchgan_discriminator computes; at 256x256 it has "
+      f"{teaching_patchgan().count_params():,} parameters")
 
 # %% [markdown]
 # ## 4. The training step: two tapes
 #
-# `Pix2Pix` is a `keras.Model` whose `train_step` does one discriminator and one generator
-# update per batch. The discriminator learns BCE with ones for real pairs and zeros for
-# generated ones; the generator wants its patches called real (BCE against ones) and stays
-# close to the target (`l1_weight * L1`, 100 as in pix2pix). Because it is a `fit()`-able
-# model, progress bars, history and callbacks come for free. Here is the whole step:
+# The discriminator learns BCE with ones for real pairs and zeros for generated ones. The
+# generator wants its patches called real (BCE against ones) and stays close to the target:
+# `gan + lambda * L1`. **Units of lambda:** pix2pix's lambda = 100 (and the TensorFlow
+# tutorial's `LAMBDA = 100`) weighs an L1 on images in [-1, 1]. The course's images are in
+# [0, 1], where every difference is half as large, so the same loss is
+# `L1_WEIGHT = 200` times the L1 on [0, 1]. The cell shows the two are one number:
 
 # %%
-import inspect
+import tensorflow as tf
 
-from lowlight_utils.pix2pix import Pix2Pix
+from lowlight_utils.pix2pix import L1_WEIGHT
 
-print(inspect.getsource(Pix2Pix.train_step))
+bce = keras.losses.BinaryCrossentropy(from_logits=True)
+
+
+def discriminator_loss(real_logits, fake_logits):
+    return (bce(tf.ones_like(real_logits), real_logits)
+            + bce(tf.zeros_like(fake_logits), fake_logits))
+
+
+def generator_loss(fake_logits, fake, high, l1_weight=L1_WEIGHT):
+    gan = bce(tf.ones_like(fake_logits), fake_logits)
+    l1 = tf.reduce_mean(tf.abs(high - fake))  # images in [0, 1]
+    return gan + l1_weight * l1, gan, l1
+
+
+fake01, high01 = np.random.default_rng(2).random((2, 4, 32, 32, 3), dtype=np.float32)
+ours_l1 = L1_WEIGHT * np.mean(np.abs(high01 - fake01))
+paper_l1 = 100 * np.mean(np.abs((2 * high01 - 1) - (2 * fake01 - 1)))  # lambda on [-1, 1]
+print(f"L1_WEIGHT = {L1_WEIGHT:g} x L1 on [0, 1]: {ours_l1:.4f}; "
+      f"lambda = 100 x L1 on [-1, 1]: {paper_l1:.4f}")
+np.testing.assert_allclose(ours_l1, paper_l1, rtol=1e-5)
 
 # %% [markdown]
-# The profile's model: in `quick`, a U-Net of depth 5 and width 32 (a stride of 32 divides the
-# 96-pixel crops) with **instance normalisation** and the curve head of section 2, and a
-# 32-filter PatchGAN; in `full`, the report's U-Net and the 70x70 PatchGAN.
+# One step runs the generator once and the discriminator on the real and the generated pair,
+# records both losses on two tapes, and updates each network with its own gradients
+# (pix2pix: Adam with beta_1 0.5 for both):
+
+# %%
+def train_step(generator, discriminator, g_opt, d_opt, low, high):
+    with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+        fake = generator(low, training=True)
+        real_logits = discriminator(tf.concat([low, high], -1), training=True)
+        fake_logits = discriminator(tf.concat([low, fake], -1), training=True)
+        g_loss, g_gan, g_l1 = generator_loss(fake_logits, fake, high)
+        d_loss = discriminator_loss(real_logits, fake_logits)
+    g_vars, d_vars = generator.trainable_variables, discriminator.trainable_variables
+    g_opt.apply_gradients(zip(g_tape.gradient(g_loss, g_vars), g_vars, strict=True))
+    d_opt.apply_gradients(zip(d_tape.gradient(d_loss, d_vars), d_vars, strict=True))
+    return {"d_loss": d_loss, "g_loss": g_loss, "g_gan": g_gan, "g_l1": g_l1}
+
+
+# %% [markdown]
+# Training runs `Pix2Pix.train_step` (a `keras.Model`, so `fit()` gives progress, history and
+# callbacks). A small model of the profile, an exact copy of its two networks (dropout seeds
+# included, so both draw the same masks), one step each on the same random batch: the losses
+# and the updated weights must agree.
 
 # %%
 from lowlight_utils import pix2pix
 
-import keras
 
+def copy_of(network):
+    twin = keras.models.clone_model(network)
+    for mine, theirs in zip(twin.variables, network.variables, strict=True):
+        mine.assign(theirs)
+    return twin
+
+
+keras.utils.set_random_seed(0)
+small = pix2pix.build(PROFILE, base_filters=8, disc_filters=8)
+g_copy, d_copy = copy_of(small.generator), copy_of(small.discriminator)
+rate, beta_1 = (pix2pix.PROFILE_SETTINGS[PROFILE.name][k] for k in ("learning_rate", "beta_1"))
+side = 2 * small.size_multiple
+rng = np.random.default_rng(3)
+step_low = rng.random((2, side, side, 3), dtype=np.float32) * 0.2
+step_high = rng.random((2, side, side, 3), dtype=np.float32)
+ours = train_step(g_copy, d_copy, keras.optimizers.Adam(rate, beta_1=beta_1),
+                  keras.optimizers.Adam(rate, beta_1=beta_1), step_low, step_high)
+theirs = small.train_step((step_low, step_high))
+for name in ours:
+    print(f"{name:7s} teaching {float(ours[name]):9.5f}   Pix2Pix.train_step {float(theirs[name]):9.5f}")
+    np.testing.assert_allclose(float(ours[name]), float(theirs[name]), rtol=1e-4)
+for mine, lib in zip(g_copy.weights + d_copy.weights,
+                     small.generator.weights + small.discriminator.weights, strict=True):
+    np.testing.assert_allclose(mine.numpy(), lib.numpy(), rtol=1e-4, atol=1e-5)
+print("the same losses, the same updated weights")
+
+# %% [markdown]
+# The profile's model: in `quick`, a U-Net of depth 5 and width 32 (a stride of 32 divides the
+# 96-pixel crops) with instance normalisation and the curve head, and a 32-filter PatchGAN;
+# in `full`, the report's U-Net and the 70x70 PatchGAN.
+
+# %%
 print(pix2pix.PROFILE_SETTINGS[PROFILE.name])
 keras.utils.set_random_seed(0)  # reproducible initial weights
 model = pix2pix.build(PROFILE)
@@ -234,15 +356,12 @@ print(f"generator {model.generator.count_params():,} parameters, discriminator "
 # %% [markdown]
 # ## 5. Training with checkpoints, resume and samples
 #
-# `train` runs `fit()` inside the current `tf.distribute` strategy with Keras' own callbacks:
-# `ModelCheckpoint` keeps the model with the best validation PSNR (`best.keras`),
-# `BackupAndRestore` saves weights, optimizer state and epoch after each epoch so that a
-# killed run resumes when started again with the same call, a NaN guard stops at the first
-# non-finite loss without overwriting the good checkpoints, `CSVLogger` keeps the history
-# across resumes, and a sample grid (input | output | target) is written every few epochs.
-# The run folder is the same every time this notebook runs in this profile
-# (`runs/02_pix2pix_bce-full/` for the full profile, under `LOWLIGHT_RUNS_DIR` if set), so
-# running the notebook again after a disconnect resumes the training instead of restarting it.
+# `train` runs `fit()` with Keras' own callbacks: `ModelCheckpoint` keeps the model with the
+# best validation PSNR (`best.keras`), `BackupAndRestore` saves weights, optimizer state and
+# epoch after each epoch so that a killed run resumes, a NaN guard stops at the first
+# non-finite loss, `CSVLogger` keeps the history, and a sample grid (input | output | target)
+# is written every few epochs. The run folder is the same every time this notebook runs in
+# this profile (under `LOWLIGHT_RUNS_DIR` if set), so running it again resumes the training.
 
 # %%
 import time
@@ -266,8 +385,6 @@ print(f"{EPOCHS - result.initial_epoch} epochs x {data.steps_per_epoch} steps in
 # trained on):
 
 # %%
-from lowlight_utils.data import load_image
-
 grids = sorted((RUN / "samples").glob("*.png"))
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 for ax, path in zip(axes, [grids[0], grids[-1]], strict=True):
@@ -277,14 +394,12 @@ for ax, path in zip(axes, [grids[0], grids[-1]], strict=True):
 plt.show()
 
 # %% [markdown]
-# The curves. A GAN's losses do not fall together: the discriminator and the generator's BCE
-# term trade places, while the L1 term and the validation PSNR tell whether the images get
-# closer to the targets. Reference values: a discriminator that cannot tell real from fake
-# outputs 0.5 everywhere, so `d_loss` (the sum of its two BCE terms) sits at 2 ln 2 = 1.39
-# and `g_gan` at ln 2 = 0.69; values near those mean the two networks are balanced, a
-# `d_loss` falling towards 0 means the discriminator is winning. Validation uses only a
-# handful of images of one scene, so its PSNR jumps from epoch to epoch: the "best" epoch
-# below is partly chosen by noise, and the honest figure is the test score of section 8.
+# The curves. A GAN's losses do not fall together. A discriminator that cannot tell real from
+# fake outputs 0.5 everywhere, so `d_loss` sits at 2 ln 2 = 1.39 and `g_gan` at
+# ln 2 = 0.69: values near those mean the two networks are balanced, a `d_loss` falling
+# towards 0 means the discriminator is winning. The L1 term and the validation PSNR tell
+# whether the images get closer to the targets. Validation has few images of one scene, so
+# the "best" epoch is partly chosen by noise; the honest figure is the test score below.
 
 # %%
 from lowlight_utils.notebook.plotting import plot_history
@@ -297,16 +412,14 @@ print(f"best validation PSNR {hist['val_psnr'][best_epoch]:.2f} dB at epoch {bes
 
 # %% [markdown]
 # **Resume.** Calling `train` again on the same folder restores the backup instead of starting
-# over. Asked for the same number of epochs, there is nothing left to do: the history is the
-# same and the weights are the trained ones. (Ask for more epochs and it continues from
-# there; the unit tests kill a training process with SIGKILL mid-epoch and check that the
-# restarted run continues its epoch count with the saved weights.)
+# over: asked for the same number of epochs, there is nothing left to do, and the weights are
+# the trained ones.
 
 # %%
-resumed = train(pix2pix.build(PROFILE), data.train, data.val, RUN, epochs=EPOCHS,
-                steps_per_epoch=data.steps_per_epoch, verbose=2)
 from lowlight_utils.inference import enhance_image  # pads to the network's stride
 
+resumed = train(pix2pix.build(PROFILE), data.train, data.val, RUN, epochs=EPOCHS,
+                steps_per_epoch=data.steps_per_epoch, verbose=2)
 probe = data.sample_pairs[0][0]
 same_weights = bool(np.allclose(enhance_image(resumed.model, probe),
                                 enhance_image(result.model, probe), atol=1e-6))
@@ -314,237 +427,141 @@ print(f"resumed at epoch {resumed.initial_epoch}; history epochs {len(resumed.hi
       f"same outputs as the trained model: {same_weights}")
 
 # %% [markdown]
-# ## 6. Full-resolution inference
+# ## 6. Full-resolution inference and test-time mode
 #
-# The network was trained on small crops, but it is fully convolutional, so
-# `enhance_image` runs it on whole photographs of any size: it reflect-pads the image to a
-# multiple of the network's stride, runs it once, and crops back (above 4 megapixels it
-# processes overlapping tiles and blends them, so a 12-megapixel photo fits in memory).
-#
-# Two layers behave differently at inference. **Dropout**: the pix2pix paper kept dropout on
-# at test time, as its only source of randomness (its generator takes no noise vector), and
-# ran batch norm with the test batch's own statistics. The course runs inference with
-# `training=False`, so an image always gives the same output. **Batch norm** then uses the
-# moving averages collected in training; after a short run on small crops they are not those
-# of whole images, which is why the quick profile uses instance normalisation (each image is
-# normalised by its own statistics, in training and at test time alike). We load the best
-# checkpoint, which is a `.keras` file that loads with `safe_mode=True`:
+# The network was trained on crops, but it is fully convolutional, so `enhance_image` runs it
+# on whole photographs: it reflect-pads the image to a multiple of the network's stride, runs
+# it once and crops back (above 4 megapixels it blends overlapping tiles). The best
+# checkpoint is a `.keras` file that loads with `safe_mode=True`:
 
 # %%
 from lowlight_utils.config import cap_images
-from lowlight_utils.inference import enhance_image
 from lowlight_utils.training import load_model
 
 best = load_model(result.best_model)
 test_pairs = cap_images(data.splits.test)  # all of them, or two in a smoke run
 lows = [load_image(p.low) for p in test_pairs]
 highs = [load_image(p.high) for p in test_pairs]
+stems = [p.stem for p in test_pairs]
 t0 = time.perf_counter()
 outputs = [enhance_image(best, img) for img in lows]
 seconds = (time.perf_counter() - t0) / len(lows)
+deterministic = bool(np.array_equal(enhance_image(best, lows[0]), outputs[0]))
 print(f"{len(lows)} test images of {lows[0].shape[1]}x{lows[0].shape[0]} and more, "
-      f"{seconds:.2f} s per image; deterministic: "
-      f"{bool(np.array_equal(enhance_image(best, lows[0]), outputs[0]))}")
+      f"{seconds:.2f} s per image; deterministic: {deterministic}")
 
 # %% [markdown]
-# What `training=True` would do instead: dropout draws a new mask on every call, so the same
-# photo comes out differently each time (the pix2pix paper's test-time noise).
+# **Test-time mode.** By default the course runs the generator with `training=False`:
+# normalisation with the statistics kept from training, no dropout. pix2pix runs it at test
+# time as in training: batch statistics of the image itself and dropout, its only source of
+# randomness. `enhance_image(model, x, training=True)` does that (dropout from a fixed seed,
+# so the output is still reproducible). With instance norm (the quick profile) the two modes
+# differ only by dropout; with batch norm (the full profile) the statistics differ too. Both
+# on the test split, the gap taken image by image with `paired_gap`:
 
 # %%
-from lowlight_utils.inference import pad_to_multiple
-from lowlight_utils.metrics import psnr
+from lowlight_utils.metrics import evaluate_pairs, paired_gap
 
-x = pad_to_multiple(lows[0][None], best.size_multiple)
-h, w = lows[0].shape[:2]
-draws = [np.clip(best(x, training=True).numpy()[0, :h, :w], 0, 1) for _ in range(2)]
-print(f"two calls with training=True differ by up to {np.abs(draws[0] - draws[1]).max():.3f}; "
-      f"PSNR {psnr(draws[0], highs[0]):.2f} and {psnr(draws[1], highs[0]):.2f} dB vs "
-      f"{psnr(outputs[0], highs[0]):.2f} dB with training=False")
-
-# %% [markdown]
-# ## 7. Colours: augmentation on and off, and a channel-order ensemble
-#
-# The colour augmentation was added for the report's `tanh` head. Trained on five
-# photographs without it, a network that draws the whole image learns their colours along
-# with the brightening, and on a photograph it never saw it shifted hues (in an earlier run
-# with that head, the course's cat turned red). The quick profile's curve head starts at its
-# input instead, so whether the augmentation still helps has to be measured again: the
-# **same model trained a second time without it**, same seed, same initial weights, same
-# batches and crops (the colour draw has its own seed), only `augment=Augment()` (flips and
-# turns, no colour). That second training is the cost of the answer (as long as this
-# notebook's own training), so the course measures it once with a benchmark that trains
-# both arms through the command line's recipe (`fit_method`) and scores each best checkpoint
-# on the test split, rather than in every run of this notebook:
-#
-# | training (`python -m lowlight_utils.bench heads`, quick profile, 2026-12-02) | test PSNR (dB) | CIEDE2000 |
-# |---|---:|---:|
-# | colour augmentation on (the default; no flag) | 20.70 ± 2.31 | 10.03 ± 2.51 |
-# | colour augmentation off (`--no-colour-augment`) | 19.65 ± 3.07 | 11.92 ± 1.89 |
-#
-# (± is the standard deviation over the 8 test images; the benchmark's run of the default is
-# the curve-head row of section 2's table, and it differs from this notebook's own run by a
-# few tenths of a dB for the reason given there.) "On" is ahead in the means, by 1.05 dB and
-# 1.89 CIEDE2000 units, but image by image the two swing both ways: the per-image PSNR gap
-# is +1.05 ± 4.58 dB, "on" better on 4 of the 8 images and worse on the other 4. No result.
-# An earlier run of the same comparison inside this notebook (its own pipeline, 2026-12-02)
-# even had the sign the other way (off 20.76 ± 2.75, on 20.29 ± 1.89 dB): with eight test
-# images of two scenes, a difference this size is what chance does.
-#
-# Then a second, free use of the same symmetry, at test time: the darkening treats the three
-# channels alike, so enhancing an image with its channels in any of the six orders and
-# putting them back should give the same result. `enhance_image(model, img, ensemble=True)`
-# averages the six (`lowlight_utils.metrics.colour.channel_order_ensemble` does the work);
-# the average commutes exactly with every channel order, so what colour preference is left
-# in the network cancels. It costs six forward passes, and it only makes sense for a network
-# that saw permuted colours in training. This notebook measures it on its own model:
-
-# %%
-from lowlight_utils.metrics.colour import hue_difference, mean_chroma_hue
-from lowlight_utils.metrics import evaluate_pairs
-from lowlight_utils.data.synthetic import scene_of
-
-variants = {"colour aug on": lambda img: enhance_image(best, img),
-            "on + ensemble": lambda img: enhance_image(best, img, ensemble=True)}
-val_pairs = cap_images(data.splits.val)
-val_lows = [load_image(p.low) for p in val_pairs]
-val_highs = [load_image(p.high) for p in val_pairs]
-colour_scores = {}
-for split, ls, hs, ps in (("val", val_lows, val_highs, val_pairs),
-                          ("test", lows, highs, test_pairs)):
-    for name, f in variants.items():
-        outs = outputs if (split, name) == ("test", "colour aug on") else [f(lo) for lo in ls]
-        colour_scores[split, name] = (evaluate_pairs(outs, hs, names=[p.stem for p in ps]),
-                                      outs)
-print("| split | model | PSNR (dB) | CIEDE2000 |\n|---|---|---:|---:|")
-for (split, name), (ev, _) in colour_scores.items():
-    m, sd = ev.means, ev.stds
-    print(f"| {split} | {name} | {m['psnr']:.2f} ± {sd['psnr']:.2f} | "
-          f"{m['ciede2000']:.2f} ± {sd['ciede2000']:.2f} |")
+train_mode = [enhance_image(best, lo, training=True) for lo in lows]
+reproducible = bool(np.array_equal(enhance_image(best, lows[0], training=True), train_mode[0]))
+print(f"training=True, called twice on one image, gives the same output: {reproducible}")
+modes = {"training=False": evaluate_pairs(outputs, highs, names=stems),
+         "training=True": evaluate_pairs(train_mode, highs, names=stems)}
+for mode, ev in modes.items():
+    print(f"{mode:15s} PSNR {ev.means['psnr']:.2f} ± {ev.stds['psnr']:.2f} dB, "
+          f"SSIM {ev.means['ssim']:.4f}, CIEDE2000 {ev.means['ciede2000']:.2f}")
+mode_gaps = {m: paired_gap(modes["training=True"], modes["training=False"], m)
+             for m in ("psnr", "ssim", "ciede2000")}
+for metric, gap in mode_gaps.items():
+    print(f"training=True minus training=False, {metric}: {gap}")
 
 # %% [markdown]
-# (± is the sample standard deviation over the split's images.) The validation split is one
-# scene, a portrait in navy and grey; the test split's two scenes, an orange cat and a cup
-# of coffee, are more colourful. Side by side on the darkest photograph of the cat, which
-# none of the models saw, with each image's PSNR and CIEDE2000 against the reference:
-
-# %%
-cat_ids = [i for i, p in enumerate(test_pairs) if scene_of(p) == scene_of(test_pairs[0])]
-pick = min(cat_ids, key=lambda i: float(lows[i].mean()))
-row = [lows[pick]] + [colour_scores["test", n][1][pick] for n in variants] + [highs[pick]]
-titles = ["input"]
-for n in variants:
-    r = colour_scores["test", n][0].rows[pick]
-    titles.append(f"{n}\n{r['psnr']:.2f} dB, CIEDE2000 {r['ciede2000']:.1f}")
-print(test_pairs[pick].stem + ": " + "; ".join(t.replace("\n", ": ") for t in titles[1:]))
-show_grid([row], titles=titles + ["reference"])
-plt.show()
-
-# %% [markdown]
-# The colour check the course asks of a model: on every test image, the hue of the
-# enhanced image's mean chroma (the angle of its mean CIELAB a*, b*: its overall cast)
-# should be close to the reference's. The tolerance is **15 degrees**: neighbouring colour
-# names sit about 30 degrees apart in CIELAB hue (red near 40, orange near 60, yellow near
-# 90), so within half of that the cast keeps its name. Where the reference's mean chroma is
-# under 5 (a nearly grey image), hue is undefined: a 15-degree turn of so small a mean moves
-# it by under 1.3 CIEDE units, below what one notices, so such images are skipped.
-
-# %%
-HUE_TOLERANCE, MIN_CHROMA = 15.0, 5.0
-ref_hue = [mean_chroma_hue(h) for h in highs]
-hue_errors = {n: [hue_difference(mean_chroma_hue(o)[0], ref_hue[i][0])
-                  for i, o in enumerate(colour_scores["test", n][1])] for n in variants}
-print("| test image | ref hue | ref chroma | " + " | ".join(variants) + " |")
-print("|---|---:|---:|" + "---:|" * len(variants))
-for i, p in enumerate(test_pairs):
-    print(f"| {p.stem} | {ref_hue[i][0]:.0f} | {ref_hue[i][1]:.1f} | "
-          + " | ".join(f"{hue_errors[n][i]:.1f}" for n in variants) + " |")
-checked = [i for i in range(len(highs)) if ref_hue[i][1] >= MIN_CHROMA]
-worst = {n: max(hue_errors[n][i] for i in checked) for n in variants}
-print(f"{len(checked)} of {len(highs)} test images colourful enough to check; largest hue "
-      "error (degrees): " + ", ".join(f"{n} {w:.1f}" for n, w in worst.items()))
-
-# %% [markdown]
-# What this run printed (the run of `make notebooks`, quick profile, embedded sample, 2-core
-# CPU, one seed, 2026-12-03; another CPU, thread count or TensorFlow version changes the
-# order of the arithmetic and can move the numbers). The ensemble is the same network, so
-# the comparison is paired, image by image. On the **test** split it moved PSNR from
-# 20.10 ± 2.09 to 20.82 ± 2.10 dB and CIEDE2000 from 11.85 ± 2.68 to 10.89 ± 2.10: both in
-# its favour, both smaller than the spread over images, so no result. On the **validation**
-# split (one scene, a portrait in navy and grey) it changed almost nothing (21.91 to
-# 21.97 dB, CIEDE2000 10.28 to 10.32). On the darkest cat, in the figure above, it gains
-# 0.87 dB (18.34 to 19.21 dB, CIEDE2000 15.7 to 13.9); that is one image.
+# How to read it: "better" means pix2pix's test-time mode wins by more than the spread of the
+# per-image gap, "worse" that the course's default does, and "no result" that the difference
+# is within what changes from image to image. The course keeps `training=False`
+# (`lowlight_utils.inference.TRAINING_MODE`) unless a measurement says "better": an image
+# then gives one output whatever else is in the batch. Measure your own model with
+# `python -m lowlight_utils evaluate --model RUN/best.keras --test-mode training`.
 #
-# The colour check passes for both, the network alone only just: the largest hue error is
-# 13.9 degrees without the ensemble and 7.1 with it, inside the 15-degree tolerance (the cat
-# is off by 10.4-13.9 degrees and the coffee by at most 3.3; the ensemble brings the cat to
-# 1.0-7.1). A plausible reason why the hue holds even without the ensemble, and why the
-# benchmark above finds the augmentation no longer measurably helpful: the curve head
-# starts exactly at its input and maps each channel by its own curve, with parameters that
-# start at zero, so unless training gives the channels different curves the output keeps
-# roughly the input's ratios between channels; the darkening scales the three channels
-# alike, so the dark input already has roughly the reference's hue. A `tanh` head draws
-# every colour from scratch and can learn the training photographs' colours along with the
-# brightness; that is the hue cast the augmentation was added to fix. The augmentation stays
-# on by default (section 1): on this data it costs nothing measurable, and a model trained
-# on more colourful photographs, or with the `tanh` head, needs it.
-
-# %% [markdown]
-# ## 8. Against the classical baselines
+# ## 7. Against the classical baselines
 #
-# The same test images through the classical methods of notebook 01, all scored at native
-# resolution with the course's metrics: mean ± sample standard deviation over the test
-# images, then the mean PSNR of each test scene (the spread between scenes). A difference
-# smaller than the spread is no result.
+# The same test images through the classical methods of notebook 01, scored the same way:
+# mean ± standard deviation over the test images, then the mean PSNR of each test scene.
 
 # %%
 from lowlight_utils.classical.lowlight import evaluate_baselines
+from lowlight_utils.data.synthetic import scene_of
 
 baselines = evaluate_baselines(test_pairs)
 scores = {name: ev for name, (ev, _) in baselines.items()}
-baseline_images = {name: imgs for name, (_, imgs) in baselines.items()}
-scores["pix2pix (BCE + L1)"] = colour_scores["test", "colour aug on"][0]
-scores["pix2pix + channel-order ensemble"] = colour_scores["test", "on + ensemble"][0]
+scores["pix2pix (BCE + L1)"] = modes["training=False"]
 scenes = sorted({scene_of(p) for p in test_pairs})
-print("| method | PSNR (dB) | CIEDE2000 | SSIM | MAE | " + " | ".join(scenes) + " |")
-print("|---|---:|---:|---:|---:|" + "---:|" * len(scenes))
+print("| method | PSNR (dB) | CIEDE2000 | SSIM | " + " | ".join(scenes) + " |")
+print("|---|---:|---:|---:|" + "---:|" * len(scenes))
 for name, ev in scores.items():
     m, sd = ev.means, ev.stds
     per_scene = [np.mean([r["psnr"] for r, p in zip(ev.rows, test_pairs, strict=True)
                           if scene_of(p) == s]) for s in scenes]
     print(f"| {name} | {m['psnr']:.2f} ± {sd['psnr']:.2f} | {m['ciede2000']:.2f} ± "
-          f"{sd['ciede2000']:.2f} | {m['ssim']:.4f} | {m['mae']:.4f} | "
-          + " | ".join(f"{v:.2f}" for v in per_scene) + " |")
+          f"{sd['ciede2000']:.2f} | {m['ssim']:.4f} | " + " | ".join(f"{v:.2f}" for v in per_scene)
+          + " |")
+best_classical = max(baselines, key=lambda b: scores[b].means["psnr"])
+vs_classical = {b: paired_gap(scores["pix2pix (BCE + L1)"], scores[b]) for b in baselines}
+print(f"best classical method by mean PSNR: {best_classical}")
+for b, gap in vs_classical.items():
+    print(f"pix2pix minus {b}: {gap}")
 
 # %% [markdown]
-# In this run Pix2Pix scored 20.10 ± 2.09 dB against gamma's 18.83 ± 2.43 dB, the best
-# classical method: 1.27 dB more on the mean, but less than the spread over images, and the
-# scenes disagree: on the cat gamma is better (21.00 against 19.39 dB), on the coffee
-# Pix2Pix by far (20.81 against 16.65 dB). The channel-order ensemble adds 0.72 dB
-# (20.82 ± 2.10, 1.99 dB over gamma), also less than the spread: no result. In colour the
-# ensemble's difference is a result, if only just: CIEDE2000 10.89 ± 2.10 against gamma's
-# 14.21 ± 2.64, a gap of 3.32 against spreads of at most 2.64; the network alone, at
-# 11.85 ± 2.68, is 2.36 better than gamma, less than its spread: no result.
-#
-# Two test images: input, gamma, CLAHE, Pix2Pix (with the ensemble), reference. Compare
-# Pix2Pix with automatic gamma in the table above, not only with identity: gamma is the bar a learned model has to
-# clear, and in the quick profile the margin is small. Look at the colours too: a colour cast
-# costs little PSNR or SSIM but is the first thing a viewer sees.
+# Read the last lines as in section 6: a "better" against the best classical method
+# (`best_classical`, usually the automatic gamma) is what a learned model has to earn; "no
+# result" means the test images disagree. Then look at the images: at the noise each method
+# lifts out of the shadows, and at the colours, since a cast costs little PSNR but is the
+# first thing a viewer sees. Two test images:
 
 # %%
 picks = [0, len(lows) - 1]
-ensembled = colour_scores["test", "on + ensemble"][1]
-show_grid([[lows[i], baseline_images["gamma"][i], baseline_images["clahe"][i], ensembled[i],
-            highs[i]] for i in picks],
-          titles=["input", "gamma", "CLAHE", "pix2pix", "reference"])
+show_grid([[lows[i], baselines["gamma"][1][i], baselines["clahe"][1][i], outputs[i], highs[i]]
+           for i in picks], titles=["input", "gamma", "CLAHE", "pix2pix", "reference"])
 plt.show()
 
 # %% [markdown]
-# ## 9. The slides report's recipe as a configuration
+# Notebook 05 compares every method of the course on one table. It takes this notebook's best
+# model from the course's model folder, so we export it there.
+
+# %%
+from lowlight_utils.notebook.handoff import export_model
+
+exported = export_model(result.best_model, "pix2pix-bce", PROFILE, notebook="02_pix2pix_bce")
+
+# %% [markdown]
+# ## Going further
 #
-# The slides report trained a small U-Net (3 convolutions and 3 transposed convolutions at
-# full resolution, additive skips, sigmoid output) with `MAE + 0.01 x GAN`, after MSE alone
-# washed images out and BCE alone oscillated. In this code that is a configuration, not new
-# code: the same `Pix2Pix` with `generator="small"`, `gan_weight=0.01`, `l1_weight=1`.
+# **A channel-order ensemble.** If the darkening treated the three channels alike, enhancing
+# an image with its channels in any of the six orders and putting them back would give the
+# same result, and `enhance_image(model, img, ensemble=True)`, which averages the six
+# (six forward passes), would cancel what colour preference the network learned from its
+# few photographs. The symmetry is an assumption about the data: the embedded sample's
+# camera pipeline (notebook 01, section 2) applies a white balance with its own gain per
+# channel, so here the dark input's colour cast tells the network which channel to lift.
+# The same model with and without the ensemble, image by image (CIEDE2000: lower is better):
+
+# %%
+ensembled = evaluate_pairs([enhance_image(best, lo, ensemble=True) for lo in lows], highs,
+                           names=stems)
+for metric in ("psnr", "ciede2000"):
+    print(f"ensemble minus the plain model, {metric}: "
+          f"{paired_gap(ensembled, modes['training=False'], metric)}")
+
+# %% [markdown]
+# Read it against the assumption: "worse" says the network uses which channel is which, so
+# the symmetry does not hold for this data; "no result" or "better" would say it holds well
+# enough. What the colour augmentation itself buys, trained with and without it, is a
+# benchmark (`python -m lowlight_utils.bench heads --no-colour-augment`; figures in
+# [BENCHMARKS.md](../BENCHMARKS.md)).
+#
+# **The slides report's recipe as a configuration.** The slides report trained a small U-Net
+# (3 convolutions and 3 transposed ones at full resolution, additive skips, sigmoid output)
+# with `MAE + 0.01 x GAN`. Here that is a configuration of the same `Pix2Pix`:
 
 # %%
 slides = pix2pix.build(PROFILE, generator="small", gan_weight=0.01, l1_weight=1.0,
@@ -553,204 +570,162 @@ print(f"small U-Net: {slides.generator.count_params():,} parameters; generator l
       f"{slides.l1_weight:g} x MAE + {slides.gan_weight:g} x BCE")
 
 # %% [markdown]
-# Notebook 05 compares every method of the course on one table. It takes this notebook's best
-# Pix2Pix model from the course's model folder, so we export it there.
-
-# %%
-from lowlight_utils.notebook.handoff import export_model
-
-exported = export_model(result.best_model, "pix2pix-bce", PROFILE, notebook="02_pix2pix_bce")
-
-# %% [markdown]
 # ## Exercises
 #
-# Each exercise changes one thing and measures what it does. Try it in a new cell first; the
-# worked solution follows each one (collapsed on the course site). The ones that train use
-# **brief runs**: 60 generator steps from the same seed and the same batches (a couple of
-# steps in a smoke run), about half a minute on a 2-core CPU in the quick profile, so they
-# compare recipes at equal, small budgets rather than reproduce the full training above.
+# Exercises 1 and 2 train with `brief_pix2pix(**settings)`, defined in the next cell: a fresh
+# model of the profile with the given `pix2pix.build` settings, 60 generator steps from the
+# same seed and the same batches (a couple in a smoke run), scored on the test images: it
+# compares recipes at a small, equal budget. Each worked solution follows its exercise
+# (collapsed on the course site).
 
-# %% [markdown] tags=["exercise"]
-# **Exercise 1: drop the L1 term.** Train the profile's Pix2Pix briefly as it is, and again
-# with `l1_weight=0` (the generator is then taught by the discriminator alone). Score both
-# on the test images.
-
-# %% tags=["solution"]
+# %%
 from lowlight_utils.config import cap_steps
 from lowlight_utils.data import make_dataset
 
 BRIEF_STEPS = cap_steps(60)
 
 
-def brief_pix2pix(**overrides):
-    """Train a fresh Pix2Pix for BRIEF_STEPS steps (same seed, same batches), score it."""
+def brief_pix2pix(**settings):
+    """Train a fresh Pix2Pix for BRIEF_STEPS steps (same seed, same batches); score it."""
     keras.utils.set_random_seed(0)
-    m = pix2pix.build(PROFILE, **overrides)
+    m = pix2pix.build(PROFILE, **settings)
     ds = make_dataset(data.splits.train, crop=PROFILE.crop, batch_size=PROFILE.batch_size,
                       augment=True, shuffle=True, cache=True, repeat=True)
-    hist = m.fit(ds, steps_per_epoch=BRIEF_STEPS, epochs=1, verbose=0,
-                 shuffle=False).history  # the dataset is already shuffled
-    outs = [enhance_image(m, lo) for lo in lows]
-    return outs, float(np.mean([psnr(o, hi) for o, hi in zip(outs, highs, strict=True)])), hist
+    m.fit(ds, steps_per_epoch=BRIEF_STEPS, epochs=1, verbose=0, shuffle=False)  # ds shuffles
+    return evaluate_pairs([enhance_image(m, lo) for lo in lows], highs, names=stems)
 
-
-t0 = time.perf_counter()
-ex_runs = {"BCE + 100 x L1": brief_pix2pix(),
-           "BCE only (l1_weight=0)": brief_pix2pix(l1_weight=0.0)}
-for name, (_, p, hist) in ex_runs.items():
-    print(f"{name:24s} test PSNR {p:6.2f} dB after {BRIEF_STEPS} steps; last d_loss "
-          f"{hist['d_loss'][-1]:.3f}, g_gan {hist['g_gan'][-1]:.3f}")
-print(f"({time.perf_counter() - t0:.0f} s)")
-show_grid([[lows[0], *(outs[0] for outs, _, _ in ex_runs.values()), highs[0]]],
-          titles=["input", *ex_runs, "reference"])
-plt.show()
-
-# %% [markdown] tags=["solution"]
-# Without L1 the brief run is far worse: 9.40 dB against 18.13 dB with it (this run's
-# numbers above), and its output is off in colour (pink and olive on the cat) and covered in
-# a grid pattern. The discriminator only asks for outputs that look like *some* bright
-# photograph beside this input; L1 ties each output pixel to *its* target, which is the
-# strong, direct signal early in training. That is why pix2pix weights it by 100, and why
-# the slides report, which trained with BCE alone, saw its training oscillate.
 
 # %% [markdown] tags=["exercise"]
-# **Exercise 2: drop the GAN term.** Now the other way: `gan_weight=0` leaves a U-Net trained
-# on L1 alone (the discriminator still trains, but the generator ignores it). Compare with the
-# brief BCE + L1 run of exercise 1, same steps and batches.
+# **Exercise 1: drop the L1 term.** Write two calls of `brief_pix2pix` (the cell above): the
+# profile's recipe, and `l1_weight=0` (the generator is then taught by the discriminator
+# alone). Compare their test PSNR with `paired_gap` (`lowlight_utils.metrics`, imported in
+# section 6).
 
 # %% tags=["solution"]
-ex_runs["L1 only (gan_weight=0)"] = brief_pix2pix(gan_weight=0.0)
-for name in ("BCE + 100 x L1", "L1 only (gan_weight=0)"):
-    print(f"{name:24s} test PSNR {ex_runs[name][1]:6.2f} dB")
+ex_runs = {"BCE + L1": brief_pix2pix(), "BCE only": brief_pix2pix(l1_weight=0.0)}
+for name, ev in ex_runs.items():
+    print(f"{name:9s} test PSNR {ev.means['psnr']:6.2f} dB after {BRIEF_STEPS} steps")
+print("BCE only minus BCE + L1:", paired_gap(ex_runs["BCE only"], ex_runs["BCE + L1"]))
 
 # %% [markdown] tags=["solution"]
-# With the GAN term off, the brief run scores about the same as BCE + L1 (18.58 against
-# 18.13 dB in this run: 0.45 dB, far below the spreads over the same test images printed in
-# sections 7 and 8, 2.09 and 2.10 dB for the trained model; this cell prints no spread). In
-# a short run the L1 term does most of the work (its weight is 100) and the adversarial term
-# mostly adds its own noise to the gradient; PSNR is an L2 measure, which an L1 regressor
-# serves directly. What the GAN term buys is sharper texture after longer training, which
-# PSNR rewards little: judge it by eye in section 8, not by this number.
+# Expect "worse" for BCE alone: the discriminator only asks for outputs that look like *some*
+# bright photograph beside this input, while L1 ties each output pixel to *its* target,
+# the strong, direct signal early in training. That is why pix2pix weights it by 100, and
+# why the slides report, which trained with BCE alone, saw its training oscillate.
 
 # %% [markdown] tags=["exercise"]
-# **Exercise 3: test-time dropout, averaged.** Section 6 showed that `training=True` gives a
-# different output on every call. Average eight such outputs of the trained model for the
-# first test image and score the average, next to one draw and the deterministic output.
+# **Exercise 2: drop the GAN term.** Now the other way: one call of `brief_pix2pix` with
+# `gan_weight=0` leaves a U-Net trained on L1 alone. Compare it with the BCE + L1 run of
+# exercise 1 with `paired_gap`.
 
 # %% tags=["solution"]
-ex_draws = [np.clip(best(x, training=True).numpy()[0, :h, :w], 0, 1) for _ in range(8)]
-print(f"one draw (training=True):       {psnr(ex_draws[0], highs[0]):.2f} dB")
-print(f"mean of 8 draws:                {psnr(np.mean(ex_draws, axis=0), highs[0]):.2f} dB")
-print(f"deterministic (training=False): {psnr(outputs[0], highs[0]):.2f} dB")
+ex_runs["L1 only"] = brief_pix2pix(gan_weight=0.0)
+print("L1 only minus BCE + L1:", paired_gap(ex_runs["L1 only"], ex_runs["BCE + L1"]))
 
 # %% [markdown] tags=["solution"]
-# In this run the dropout draws and their mean score slightly lower than the deterministic
-# output (18.60 and 18.59 dB against 18.91 dB), and the mean of eight scores like a single
-# draw. Averaging removes what varies between draws, but the error they share (mostly
-# brightness and colour) stays; and a difference of a third of a dB on one image is within
-# noise. Test-time dropout is a source of variety, the pix2pix paper's reason to keep it,
-# not a reliable gain.
+# In a run this short, the L1 term does most of the work (lambda 100 in the paper's units)
+# and the adversarial term mostly adds its own noise to the gradient; PSNR is an L2 measure,
+# which an L1 regressor serves directly. Read the verdict: "no result" means the GAN term
+# neither costs nor buys PSNR here. What it buys is sharper texture after longer training,
+# which PSNR rewards little: judge that by eye.
 
 # %% [markdown] tags=["exercise"]
-# **Exercise 4: enhance at half resolution.** Halve each test image (`tf.image.resize` with
-# antialiasing), enhance it, resize the output back to full size, and score it against the
-# full-size reference. What does it cost in PSNR, and what does it save in time?
+# **Exercise 3: measure a receptive field.** Write `measured_field(d)`: feed a 256x256 random
+# pair to a PatchGAN `d` inside a `tf.GradientTape`, take the gradient of the centre logit
+# with respect to the input, and return the number of rows where it is non-zero. Compare it
+# with `receptive_field(d)` (`lowlight_utils.pix2pix`, imported in section 3) for both of
+# `patchgans`.
 
 # %% tags=["solution"]
-import tensorflow as tf
+def measured_field(d):
+    x = tf.constant(np.random.default_rng(0).random((1, 256, 256, 6), dtype=np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        logits = d(x, training=False)
+        centre = logits[0, logits.shape[1] // 2, logits.shape[2] // 2, 0]
+    rows = np.flatnonzero(np.abs(tape.gradient(centre, x).numpy()[0]).sum(axis=(1, 2)))
+    return int(rows[-1] - rows[0] + 1)
 
 
+for variant, d in patchgans.items():
+    print(f"{variant}: measured {measured_field(d)} rows, receptive_field {receptive_field(d)}")
+
+# %% [markdown] tags=["solution"]
+# The two agree: every logit depends on exactly the square the formula gives, and nothing
+# outside it. (Near the border the zero padding cuts the square; the centre logit is far
+# enough from it.)
+
+# %% [markdown] tags=["exercise"]
+# **Exercise 4: enhance at half resolution.** Write `half_res(img)`: halve the image
+# (`tf.image.resize` with `antialias=True`), enhance it with `enhance_image(best, ...)`
+# (section 6), resize the output back to full size. Score it on the test images with
+# `evaluate_pairs` and compare with the full-resolution `modes["training=False"]` using
+# `paired_gap`. What does it save in time?
+
+# %% tags=["solution"]
 def half_res(img):
-    small = tf.image.resize(img, (img.shape[0] // 2, img.shape[1] // 2), antialias=True)
-    out = enhance_image(best, np.clip(small.numpy(), 0, 1))
+    small_img = tf.image.resize(img, (img.shape[0] // 2, img.shape[1] // 2), antialias=True)
+    out = enhance_image(best, np.clip(small_img.numpy(), 0, 1))
     return np.clip(tf.image.resize(out, img.shape[:2]).numpy(), 0, 1)
 
 
 t0 = time.perf_counter()
-ex_half = [half_res(lo) for lo in lows]
-half_seconds = (time.perf_counter() - t0) / len(lows)
-for name, outs, secs in (("full", outputs, seconds), ("half", ex_half, half_seconds)):
-    mean_psnr = np.mean([psnr(o, hi) for o, hi in zip(outs, highs, strict=True)])
-    print(f"{name} resolution: {mean_psnr:.2f} dB, {secs:.2f} s per image")
+ex_half = evaluate_pairs([half_res(lo) for lo in lows], highs, names=stems)
+print(f"half resolution: {(time.perf_counter() - t0) / len(lows):.2f} s per image "
+      f"(full: {seconds:.2f} s); half minus full: "
+      f"{paired_gap(ex_half, modes['training=False'])}")
 
 # %% [markdown] tags=["solution"]
-# At half resolution the score rises by 1.08 dB in this run (21.18 against 20.10 dB), less
-# than the spread over images of the full-resolution score (2.09 dB, section 7): no result,
-# but no sign of a cost either. The network runs 2.8 times faster (0.06 against 0.17 s per
-# image), less than the four times fewer pixels suggest; eight images timed on a shared
-# 2-core CPU are a rough measure. The images are dark and noisy, so downscaling first also
-# averages away noise, and PSNR rewards the smoother result: here that makes up for the
-# detail lost in upscaling back. Most of what this model fixes is brightness and colour,
-# which survive a lower resolution; its fine detail does not, so look at a crop before
-# deciding.
+# Fewer pixels run faster, though less than four times faster on a small image. The images
+# are dark and noisy, so downscaling first also averages noise away, which PSNR rewards;
+# fine detail is lost in the upscaling. Most of what this model fixes is brightness and
+# colour, which survive a lower resolution: look at a crop before deciding.
 
 # %% [markdown]
-# ## 10. What this notebook claims
+# ## What this notebook showed
 #
-# The report's U-Net and both PatchGANs have the stated sizes, training resumed instead of
-# restarting, inference is deterministic at full resolution, and the trained Pix2Pix beats
-# doing nothing and CLAHE on the held-out test scenes. With the channel-order ensemble it
-# passes the colour check of section 7 on every test image (hue of the mean chroma within
-# 15 degrees of the reference's; in this run the network alone passes it too, see the table
-# there), and it beats every classical
-# method in mean PSNR (gamma by less than the spread over images, so no result there) and in
-# mean CIEDE2000 (gamma by more than the spread, section 8). A smoke run
-# (`LOWLIGHT_SMOKE=1`, two training steps) proves only that the code runs, so there the two
-# score checks are replaced by what still holds: finite outputs in [0, 1] and a finite
-# score.
+# The teaching U-Net, PatchGAN and training step compute what the library's do (asserted in
+# their cells); the report's U-Net and both PatchGANs have the stated sizes; training resumed
+# instead of restarting; inference is deterministic at full resolution, in both test-time
+# modes. Outside a smoke run (two training steps prove only that the code runs), the trained
+# model beats doing nothing on the held-out test scenes by more than the spread over images
+# ("better"), and CLAHE in mean PSNR. Against the best classical method and between the two
+# test-time modes, sections 6 and 7 print their own verdicts; nothing is claimed beyond them.
 
 # %%
 from lowlight_utils.config import is_smoke
 
-ours = scores["pix2pix (BCE + L1)"].means["psnr"]
-ens = scores["pix2pix + channel-order ensemble"].means
-CLASSICAL = ("identity", "gamma", "histeq", "clahe")
+ours_psnr = scores["pix2pix (BCE + L1)"].means["psnr"]
 assert report_unet.count_params() == 54_429_315
 assert patchgans["16x16"].count_params() == 6_968_257
 assert patchgans["70x70"].output_shape[1:3] == (30, 30)
+assert receptive_field(patchgans["70x70"]) == 70
 assert resumed.initial_epoch == EPOCHS and same_weights
-assert all(o.shape == lo.shape for o, lo in zip(outputs, lows, strict=True))
-if is_smoke():
-    assert all(np.isfinite(o).all() and 0 <= o.min() <= o.max() <= 1 for o in outputs)
-    assert np.isfinite(ours), ours
-else:
-    assert ours > scores["identity"].means["psnr"], ours
-    assert ours > scores["clahe"].means["psnr"], ours
-    assert checked and worst["on + ensemble"] <= HUE_TOLERANCE, worst
-    assert all(ens["ciede2000"] < scores[b].means["ciede2000"] for b in CLASSICAL), ens
-    assert all(ens["psnr"] > scores[b].means["psnr"] for b in CLASSICAL), ens
+assert deterministic and reproducible and all(o.shape == lo.shape for o, lo in zip(outputs, lows, strict=True))
+assert all(np.isfinite(o).all() and 0 <= o.min() <= o.max() <= 1 for o in outputs)
 assert exported.is_file()
-print(f"pix2pix {ours:.2f} dB on the test split: above identity "
-      f"({scores['identity'].means['psnr']:.2f}) and CLAHE ({scores['clahe'].means['psnr']:.2f})")
-margin = ens["psnr"] - max(scores[b].means["psnr"] for b in CLASSICAL)
-print(f"with the channel-order ensemble: {ens['psnr']:.2f} dB ({margin:+.2f} dB over the best "
-      f"classical method), CIEDE2000 {ens['ciede2000']:.2f} (best classical "
-      f"{min(scores[b].means['ciede2000'] for b in CLASSICAL):.2f}); largest hue error "
-      f"{worst['on + ensemble']:.1f} degrees on {len(checked)} checked test images")
+if not is_smoke():  # two training steps prove only that the code runs
+    assert paired_gap(scores["pix2pix (BCE + L1)"], scores["identity"]).verdict == "better"
+    assert ours_psnr > scores["clahe"].means["psnr"], ours_psnr
+print(f"pix2pix {ours_psnr:.2f} dB on the test split; test-time mode: {mode_gaps['psnr'].verdict}")
 
 # %% [markdown]
 # ## References
 #
 # * P. Isola, J.-Y. Zhu, T. Zhou, A. A. Efros. *Image-to-Image Translation with Conditional
-#   Adversarial Networks* (pix2pix: conditional GAN + L1, the 70x70 PatchGAN, dropout as noise).
-#   CVPR 2017. [arXiv:1611.07004](https://arxiv.org/abs/1611.07004)
-# * C. Li, M. Wand. *Precomputed Real-Time Texture Synthesis with Markovian Generative
-#   Adversarial Networks* (the patch discriminator PatchGAN builds on). ECCV 2016.
-#   [arXiv:1604.04382](https://arxiv.org/abs/1604.04382)
+#   Adversarial Networks* (pix2pix: lambda = 100 on [-1, 1], the 70x70 PatchGAN, dropout and
+#   batch statistics at test time). CVPR 2017. [arXiv:1611.07004](https://arxiv.org/abs/1611.07004)
+# * TensorFlow tutorial *pix2pix* (`downsample`/`upsample`, the losses, the two-tape step).
+#   [tensorflow.org/tutorials/generative/pix2pix](https://www.tensorflow.org/tutorials/generative/pix2pix)
+# * C. Li, M. Wand. *Markovian Generative Adversarial Networks* (the patch discriminator
+#   PatchGAN builds on). ECCV 2016. [arXiv:1604.04382](https://arxiv.org/abs/1604.04382)
 # * O. Ronneberger, P. Fischer, T. Brox. *U-Net: Convolutional Networks for Biomedical Image
-#   Segmentation* (the encoder-decoder with skip connections). MICCAI 2015.
-#   [arXiv:1505.04597](https://arxiv.org/abs/1505.04597)
-# * I. Goodfellow et al. *Generative Adversarial Nets* (the minimax and non-saturating losses).
-#   NeurIPS 2014. [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
-# * S. Ioffe, C. Szegedy. *Batch Normalization*. ICML 2015.
-#   [arXiv:1502.03167](https://arxiv.org/abs/1502.03167)
+#   Segmentation*. MICCAI 2015. [arXiv:1505.04597](https://arxiv.org/abs/1505.04597)
+# * I. Goodfellow et al. *Generative Adversarial Nets*. NeurIPS 2014.
+#   [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
 # * D. Ulyanov, A. Vedaldi, V. Lempitsky. *Instance Normalization: The Missing Ingredient for
-#   Fast Stylization* (the quick profile's normalisation). 2016.
-#   [arXiv:1607.08022](https://arxiv.org/abs/1607.08022)
-# * *Image Denoising*, the Pix2Pix + WGAN-GP low-light report (unpublished student project
-#   report, one of the five reports this course reproduces): the 54,429,315-parameter U-Net and
-#   its critic.
-# * *Image Denoising Using A Generative Adversarial Network*, the Pix2Pix SIDD denoising report
-#   (unpublished project report): BCE + 100 x L1 and the best-PSNR checkpoint.
-# * *Low-light Image Enhancement*, the slides report (unpublished project slides): the small
-#   U-Net and `MAE + 0.01 x GAN` of section 8.
+#   Fast Stylization*. 2016. [arXiv:1607.08022](https://arxiv.org/abs/1607.08022)
+# * Unpublished reports this course reproduces: *Image Denoising*, the Pix2Pix + WGAN-GP
+#   low-light report (the 54,429,315-parameter U-Net and its critic); *Image Denoising Using A
+#   Generative Adversarial Network*, the SIDD report (BCE + 100 x L1, the best-PSNR
+#   checkpoint); *Low-light Image Enhancement*, the slides (the small U-Net, `MAE + 0.01 x GAN`).
