@@ -159,7 +159,8 @@ print(f"neighbour correlation: our noise {r_white:+.3f}; after a 3x3 box average
 # %% [markdown]
 # Read the plot from left to right: the noise is largest in the shadows and falls towards
 # white, because the sRGB curve stretches dark values (and their noise) and compresses bright
-# ones. Each higher gain lifts the whole curve. In the printed correlations, "white" means a
+# ones; at the very darkest values it drops again, where noise below black is clipped. Each
+# higher gain lifts the whole curve. In the printed correlations, "white" means a
 # value near zero; the box average makes neighbours share their noise and the value jumps.
 #
 # ## 3. The paired data of each task
@@ -259,7 +260,7 @@ for task in ("noise", "blur"):
 
 # %% [markdown]
 # The validation PSNR of both runs, epoch by epoch, with what doing nothing scores on the same
-# images (dashed). Read it against the dashed line: a residual network starts on it and should
+# images (dashed) and a star on the checkpoint kept. Read it against the dashed line: a residual network starts on it and should
 # stay above it from the first epochs. A curve that jumps and falls back between epochs is the
 # generator and discriminator still pulling against each other; that is why the course keeps
 # the best checkpoint, not the last.
@@ -275,8 +276,12 @@ for (task, run), colour in zip(runs.items(), ("C0", "C1"), strict=True):
     ax.plot(range(1, len(run.history["val_psnr"]) + 1), run.history["val_psnr"], marker=".",
             color=colour, label=f"{task}: pix2pix")
     ax.axhline(val_identity[task], color=colour, ls="--", label=f"{task}: identity")
+    best = int(np.argmax(run.history["val_psnr"]))
+    ax.plot(best + 1, run.history["val_psnr"][best], "*", ms=12, color=colour)  # kept
+ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
 ax.set_xlabel("epoch")
 ax.set_ylabel("validation PSNR (dB)")
+ax.set_title("validation PSNR per epoch (star: the checkpoint kept)", fontsize=9)
 ax.legend(fontsize=8)
 plt.show()
 print("identity on validation: " + ", ".join(f"{t} {v:.2f} dB" for t, v in val_identity.items()))
@@ -357,10 +362,11 @@ for task in runs:
 # %% [markdown]
 # How to read the verdicts: against **identity**, "better" is the least a trained network
 # must show. Against the **best classical method**, remember what it was handed: the noise is
-# white and the kernel known exactly, and its setting was tuned on validation. "worse" by
-# less than about a dB on noise is what one quick run can land on: the same recipe from three
-# seeds, in [BENCHMARKS.md](../BENCHMARKS.md), moves that gap by about a dB, which is why the
-# last cell allows Pix2Pix up to 2 dB behind on noise and 1 dB on blur. With a handful of test
+# white and the kernel known exactly, and its setting was tuned on validation. On noise, a
+# PSNR gap of about a dB behind it, "no result" or "worse", is what one quick run can land
+# on: the same recipe from three seeds, in [BENCHMARKS.md](../BENCHMARKS.md), moves that gap
+# by about a dB, which is why the last cell allows Pix2Pix up to 2 dB behind on noise and 1
+# dB on blur. The other metrics can disagree with PSNR: read each row's four verdicts. With a handful of test
 # images of two scenes, even "better" speaks for these scenes only.
 #
 # To see what the numbers mean, crops of one test image per task: the input, the best
@@ -383,7 +389,7 @@ for task in runs:
         f"{k} {v:.1f}" for k, v in left_over.items())
         + f"; pix2pix keeps {left_over['pix2pix'] / left_over['input']:.0%} of the input's")
 show_grid(rows, titles=["input", "best classical", "pix2pix", "reference"],
-          row_labels=list(runs))
+          row_labels=[f"{task}: {best_classical[task]}" for task in runs])
 plt.show()
 
 # %% [markdown]
@@ -414,7 +420,8 @@ shown = [name for name, yes in pattern.items() if yes]
 print(f"methods with the report's pattern here: {', '.join(shown) or 'none'}")
 
 # %% [markdown]
-# Why can the two metrics disagree at all? PSNR counts every pixel's squared error the same,
+# The last line names the methods that show the pattern; "none" means every method here
+# raised both metrics. Why can the two disagree at all? PSNR counts every pixel's squared error the same,
 # so a small change of brightness over the whole image costs many dB. SSIM compares local
 # means, contrasts and correlations in 11x11 windows: it barely moves for a uniform offset
 # and punishes lost edges. A blurred image is close to its target pixel by pixel but has lost
@@ -534,7 +541,7 @@ for sigma in (0.7, 1.0, 1.4):
 
 # %% [markdown] tags=["solution"]
 # The true sigma (1.0) should be best on both metrics. Too small a kernel (0.7) undoes only
-# part of the blur: the result lies between the input and the correct deconvolution. Too
+# part of the blur: its PSNR lies between the input's and the correct deconvolution's. Too
 # large a kernel (1.4) over-sharpens: it rings around edges and amplifies the noise. A real
 # photograph's blur (defocus, shake, the lens) is not known this exactly, which is where a
 # network that learns the inverse from pairs earns its place; on this synthetic task the
