@@ -96,25 +96,3 @@ def matmul_peak_gflops(n: int = 2048, repeats: int = 5) -> float:
     f = tf.function(lambda x, y: tf.reduce_sum(tf.matmul(x, y)))
     seconds = timeit(lambda: f(a, b).numpy(), repeats=repeats, warmup=2)
     return 2.0 * n**3 / seconds / 1e9
-
-
-def epoch_timer():
-    """A Keras callback that records each epoch's wall-clock seconds in ``.seconds``.
-
-    The first epoch includes tracing the training step into a graph; compare later epochs
-    when timing a method.
-    """
-    import keras
-
-    class EpochTimer(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.seconds: list[float] = []
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self._t0 = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.seconds.append(time.perf_counter() - self._t0)
-
-    return EpochTimer()

@@ -119,14 +119,19 @@ def _notebook_03(n_train: int) -> Plan:
     epochs, per_epoch = prof.epochs, prof.steps_per_epoch or 100
     steps = epochs * per_epoch
     return Plan("03_pix2pix_wgan_gp", (
-        Run("WGAN-GP (report)", "pix2pix-wgan-gp", {"steps_per_epoch": per_epoch}, prof.crop,
+        Run("WGAN-GP (paper)", "pix2pix-wgan-gp", {"steps_per_epoch": per_epoch}, prof.crop,
             prof.batch_size, steps),
+        Run("WGAN-GP, the report's configuration, short run", "pix2pix-wgan-gp",
+            {"steps_per_epoch": per_epoch, "variant": "report"}, prof.crop, prof.batch_size,
+            2 * 20),
         Run("Pix2Pix BCE, same budget", "pix2pix-bce", {}, prof.crop, prof.batch_size, steps),
         Run("exercise 3: n_critic = 1", "pix2pix-wgan-gp", {"steps_per_epoch": 5, "n_critic": 1},
             prof.crop, prof.batch_size, 2 * 5),
-    ), note="100 steps per epoch whatever the data", train_calls=3,
+    ), note="100 steps per epoch whatever the data", train_calls=4,
         anchors=("EPOCHS, STEPS = PROFILE.epochs, PROFILE.steps_per_epoch or 100",
                  "model = wgan.build(PROFILE, steps_per_epoch=STEPS)",
+                 "REPORT_EPOCHS, REPORT_STEPS = 2, cap_steps(20)",
+                 'wgan.build(PROFILE, variant="report", steps_per_epoch=STEPS)',
                  "crop=PROFILE.crop", "batch_size=PROFILE.batch_size * batches_per_step",
                  "EX_STEPS = cap_steps(5)",
                  "wgan.build(PROFILE, steps_per_epoch=EX_STEPS, n_critic=1)",

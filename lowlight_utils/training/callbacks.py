@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import math
+import time
 from pathlib import Path
 
 import keras
@@ -58,6 +59,39 @@ class SafeBackupAndRestore(keras.callbacks.BackupAndRestore):
         if logs and not all(_finite(v) for v in logs.values()):
             return
         super().on_epoch_end(epoch, logs)
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Record each epoch's wall-clock seconds (validation included) in ``.seconds``.
+
+    The first epoch of a ``fit`` also traces the training step into a graph; compare later
+    epochs when timing a method. An epoch a resumed run skips is not recorded.
+
+    Used in notebook 03, section 'Training WGAN-GP', to time an epoch of each method on the same
+    budget.
+
+    Attributes
+    ----------
+    seconds : list of float
+        One entry per epoch this callback saw end, in order.
+
+    Examples
+    --------
+    >>> timer = EpochTimer()
+    >>> timer.seconds
+    []
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.seconds: list[float] = []
+        self._t0 = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._t0 = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._t0)
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -129,7 +163,9 @@ def read_history(run_dir) -> dict[str, list[float]]:
     """The run's ``history.csv`` as ``{column: [value per epoch]}`` (with ``epoch``).
 
     A row repeated by a resume (killed after the row was written, before the backup) is
-    kept once, the later one winning.
+    kept once, the later one winning. Keras' ``CSVLogger`` writes ``NA`` where an epoch has
+    no value (the ``val_`` columns it adds to a run trained without validation): read as
+    NaN, and a column with no value at all is left out.
     """
     path = Path(run_dir) / HISTORY
     if not path.is_file():
@@ -139,8 +175,9 @@ def read_history(run_dir) -> dict[str, list[float]]:
     by_epoch = {int(r["epoch"]): r for r in rows}
     ordered = [by_epoch[e] for e in sorted(by_epoch)]
     keys = list(ordered[0]) if ordered else []
-    return {k: [float(r[k]) if r[k] not in ("", None) else math.nan for r in ordered]
-            for k in keys}
+    missing = ("", "NA", None)
+    return {k: [float(r[k]) if r[k] not in missing else math.nan for r in ordered]
+            for k in keys if not all(r[k] in missing for r in ordered)}
 
 
 def _previous_best(run_dir: Path, monitor: str, mode: str) -> float | None:

@@ -113,6 +113,15 @@ def test_read_history_keeps_one_row_per_epoch(tmp_path):
     assert hist["val_psnr"] == [10.0, 11.5, 12.0]
 
 
+def test_read_history_of_a_run_without_validation(tmp_path):
+    """Keras' CSVLogger adds ``val_`` columns of ``NA`` when there is no validation."""
+    (tmp_path / "history.csv").write_text(
+        "epoch,g_loss,psnr,val_g_loss,val_psnr\n0,5.0,NA,NA,NA\n1,4.0,12.0,NA,NA\n")
+    hist = training.read_history(tmp_path)
+    assert list(hist) == ["epoch", "g_loss", "psnr"]
+    assert np.isnan(hist["psnr"][0]) and hist["psnr"][1] == 12.0
+
+
 def test_nan_stops_training_and_keeps_the_last_good_checkpoints(tmp_path, capsys):
     keras.utils.set_random_seed(0)
     _, val_ds, low, high = datasets()
@@ -271,3 +280,17 @@ def test_method_profile_uses_each_methods_sizes():
     assert (zd.crop, zd.batch_size, zd.epochs) == (256, 16, 70)  # the Zero-DCE report's
     assert method_profile("pix2pix-wgan-gp", full).epochs == 34  # the WGAN-GP report's
     assert method_profile("pix2pix-bce", full).crop == full.crop
+
+
+def test_epoch_timer_records_each_epochs_wall_clock_seconds():
+    class Slow(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            time.sleep(0.02)
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    timer = training.EpochTimer()
+    x = np.zeros((8, 2), np.float32)
+    model.fit(x, x[:, :1], batch_size=2, epochs=3, verbose=0, callbacks=[Slow(), timer])
+    assert len(timer.seconds) == 3
+    assert all(s >= 4 * 0.02 for s in timer.seconds), timer.seconds  # 4 batches per epoch
