@@ -435,9 +435,11 @@ for label, v in verdicts.items():
     print(f"{label:28s} " + "   ".join(
         f"{k} {g.mean:+6.2f} ± {g.spread:4.2f} ({g.verdict})" for k, g in v.items()))
 beats_classical = [label for label, v in verdicts.items() if v["psnr"].verdict == "better"]
-print("learned models that beat", best_classical, "by more than the spread (RGB PSNR):",
-      ", ".join(beats_classical) or f"none: on this test split no learned model beats "
-      f"{best_classical} by more than the spread")
+if beats_classical:
+    print(f"beat {best_classical} by more than the spread (RGB PSNR):", ", ".join(beats_classical))
+else:
+    print(f"on this test split no learned model beats {best_classical} by more than the spread "
+          "(RGB PSNR)")
 
 # %% [markdown]
 # Read the verdicts, not the means. "better" says the model wins by more than the
@@ -450,9 +452,10 @@ print("learned models that beat", best_classical, "by more than the spread (RGB 
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 4.5))
-for label in enhancers:
+for label in enhancers:  # circles: classical methods, triangles: learned models
     ax.scatter([row["psnr"] for row in scores["rgb"][label].rows],
-               [row["ciede2000"] for row in scores["rgb"][label].rows], label=label, s=18)
+               [row["ciede2000"] for row in scores["rgb"][label].rows], label=label, s=22,
+               marker="o" if label in BASELINES else "^")
 ax.set_xlabel("PSNR (dB, RGB protocol), higher is better")
 ax.set_ylabel("CIEDE2000, lower is better")
 ax.set_title("every test image through every method")
@@ -651,8 +654,9 @@ why = [reason for reason, mine, its in zip(("needs no paired references", "needs
                                           demands(top)[:3], strict=True) if mine < its]
 advice = [
     f"**Top by mean RGB PSNR:** {top}. Level with it: {', '.join(level)}.",
-    f"**With paired references, use {choice}**: " + ("the top method." if choice == top else
-                                                     f"level with {top}, and it {' and '.join(why)}."),
+    f"**With paired references, use {choice}**: " + (
+        "the top method; nothing level with it asks less." if choice == top
+        else f"level with {top}, and it {' and '.join(why)}."),
     f"**With dark images only (no references), use {choice_unpaired}** (top of that group: "
     f"{top_unpaired}).",
     "**Learned against classical:** " + (
@@ -824,10 +828,10 @@ for label, g in sorted(ex_gain.items(), key=lambda kv: kv[1]):
           f"{g:+.2f} dB at 256x256")
 
 # %% [markdown] tags=["solution"]
-# No: downscaling averages noise away, so the methods that amplify the sensor noise gain
-# most, and the methods that leave it dark or smooth it gain least. Where the gains differ
-# by more than the gaps between methods, the resize alone reorders the table: a change of
-# ranking made by the metric, not the images.
+# Not by the same amount: downscaling averages noise away, so outputs that keep the most
+# fine-grained noise gain most, while the dark input, whose error is brightness (which
+# resizing keeps), gains least. Where the gains differ by more than the gaps between
+# methods, the resize alone reorders the table: a ranking made by the metric, not the images.
 
 # %% [markdown] tags=["exercise"]
 # **Exercise 4: how far apart are the top two?** For the two methods with the highest mean
