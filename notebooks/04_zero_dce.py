@@ -621,7 +621,7 @@ plus_result = train(lambda: zero_dce.build_plusplus(PROFILE), train_ds, val_ds,
                     steps_per_epoch=steps, tensorboard=False, verbose=0)
 plus_model = plus_result.model
 plus_factors = sorted({plus_model.factor_for(*lo.shape[:2]) for lo, _ in test})
-PLUS_LABEL = f"Zero-DCE++ (curves at 1/{'/'.join(map(str, plus_factors))})"
+PLUS_LABEL = f"Zero-DCE++ (curves at {' and '.join(f'1/{f}' for f in plus_factors)})"
 plus_scores = evaluate_pairs([enhance_image(plus_model, lo) for lo, _ in test],
                              [hi for _, hi in test])
 print(f"PAPER_DOWNSCALE = {zero_dce.PAPER_DOWNSCALE}; curve map of the first test image: "
@@ -769,7 +769,8 @@ auto_factors = sorted({plus_auto.factor_for(*lo.shape[:2]) for lo, _ in test})
 auto_scores = evaluate_pairs([enhance_image(plus_auto, lo) for lo, _ in test],
                              [hi for _, hi in test])
 for name, ev in ((PLUS_LABEL, plus_scores),
-                 (f"Zero-DCE++ (curves at 1/{'/'.join(map(str, auto_factors))})", auto_scores)):
+                 (f"Zero-DCE++ (curves at {' and '.join(f'1/{f}' for f in auto_factors)})",
+                  auto_scores)):
     print(f"{name:32s}{ev.means['psnr']:8.2f} ± {ev.stds['psnr']:4.2f} dB")
 print(paired_gap(auto_scores, plus_scores, "psnr"))
 
