@@ -195,8 +195,8 @@ def enhance_image(
         Images with more pixels than this are tiled when ``tile`` is None.
     ensemble : bool
         Average the model over the six channel orders of the image
-        (:func:`lowlight_utils.metrics.colour.channel_order_ensemble`): six passes, and a model
-        trained with the colour augmentation keeps an unseen photo's colours much better.
+        (:func:`lowlight_utils.metrics.colour.channel_order_ensemble`): six passes; right
+        only where the darkening treats the channels alike (see that function).
     training : bool
         How the network runs. False: inference mode (batch normalisation with its moving
         averages, no dropout), what Keras' ``predict`` does. True: as pix2pix runs its

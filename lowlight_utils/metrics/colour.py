@@ -238,12 +238,14 @@ def channel_order_ensemble(enhance, image) -> np.ndarray:
 
     For each order ``q`` the image's channels are permuted, enhanced, and put back
     (``enhance(image[..., q])[..., argsort(q)]``); the six results are averaged. The
-    average commutes exactly with every channel permutation, which the darkening model
-    does too (it treats the channels alike; see :class:`lowlight_utils.data.pipeline.Augment`):
-    whatever colour preference a network learned from its few training photographs (say,
-    "bright things are red-brown") is spread evenly over the channels and cancels. It only
-    helps a network trained to see permuted colours (``augment=True``); a network trained
-    on the photographs' own colours gets inputs it never saw. Costs six forward passes.
+    average commutes exactly with every channel permutation: whatever colour preference a
+    network learned from its few training photographs (say, "bright things are red-brown")
+    is spread evenly over the channels and cancels. That is only right when the darkening
+    treats the channels alike, as the exposure-only model does (``darkening="exposure"``).
+    A camera does not (two green pixels in four, a coloured light, a white balance per
+    channel), so on the camera sample the ensemble can cost PSNR and colour: notebook 02
+    measures it on its own model. It only makes sense for a network trained to see permuted
+    colours (``augment=True``). Costs six forward passes.
 
     Parameters
     ----------

@@ -10,14 +10,11 @@ from .networks import patchgan_discriminator, small_unet, unet_generator
 #: Method-specific settings per profile. ``quick`` trains in a couple of minutes on a laptop
 #: CPU on the profile's 96-px crops: a U-Net of depth 5 (a stride of 32 divides 96) and width
 #: 32 with instance normalisation (see :func:`unet_generator`; with batch norm, a few hundred
-#: steps leave moving statistics that make validation PSNR jump by +-4 dB from one epoch to
-#: the next), a 10x higher learning rate and 20 epochs. Width 16 trains 2-3x faster but its
-#: test PSNR on the embedded sample varied from 17.3 to 19.8 dB with the seed (width 32:
-#: 20.1 and 20.5 dB for seeds 1 and 2). Its generator ends in the ``"curve"`` head
-#: (:mod:`lowlight_utils.pix2pix.heads`): it starts at its input, and it took WGAN-GP from
-#: 15.59 to 20.27 dB on the test split in the same 200 generator steps (notebook 03).
-#: ``lr_hold`` 1 keeps the rate constant: pix2pix's hold-then-linear decay (0.5) did not help
-#: in this budget (README, "Benchmarks"). ``full`` is the report's network (54,429,315
+#: steps leave moving statistics that make validation PSNR jump from one epoch to the next),
+#: a 10x higher learning rate and 20 epochs. Its generator ends in the ``"curve"`` head
+#: (:mod:`lowlight_utils.pix2pix.heads`): it starts at its input. ``lr_hold`` 1 keeps the rate
+#: constant: pix2pix's hold-then-linear decay (0.5) did not help in this budget
+#: (BENCHMARKS.md, the generator-heads rows). ``full`` is the report's network (54,429,315
 #: parameters, its ``tanh`` head), the pix2pix 70x70 PatchGAN and pix2pix's optimiser settings.
 #: Both weigh the L1 term as pix2pix does (lambda = 100 on [-1, 1], which is ``l1_weight``
 #: 200 on the course's [0, 1] images: :data:`lowlight_utils.pix2pix.model.L1_WEIGHT`).
