@@ -771,7 +771,7 @@ auto_scores = evaluate_pairs([enhance_image(plus_auto, lo) for lo, _ in test],
 for name, ev in ((PLUS_LABEL, plus_scores),
                  (f"Zero-DCE++ (curves at {' and '.join(f'1/{f}' for f in auto_factors)})",
                   auto_scores)):
-    print(f"{name:32s}{ev.means['psnr']:8.2f} ± {ev.stds['psnr']:4.2f} dB")
+    print(f"{name:36s}{ev.means['psnr']:8.2f} ± {ev.stds['psnr']:4.2f} dB")
 print(paired_gap(auto_scores, plus_scores, "psnr"))
 
 # %% [markdown] tags=["solution"]
