@@ -34,8 +34,8 @@ timed() {
 # and losses, but one epoch of two steps and two evaluation images). Runs and exported
 # models go to a temporary folder, never mixed with real runs. Two independent halves:
 #   presets: every report preset through the command line (train, evaluate, enhance) and
-#            the LOL layout (tests/test_smoke.py), then the student editions of notebooks
-#            01 and 06 executed with their answer cells untouched (tests/test_student.py);
+#            the LOL layout (tests/training/test_smoke.py), then the student editions of notebooks
+#            01 and 06 executed with their answer cells untouched (tests/courseware/test_student.py);
 #   chain:   notebooks 02-05 in order under nbval (05 scores the models 02-04 export).
 SMOKE_TMP=""
 smoke() {
@@ -45,7 +45,7 @@ smoke() {
   trap 'rm -rf "$SMOKE_TMP"' EXIT  # of this shell, or of the lane's subshell in `test`
   export LOWLIGHT_PROFILE=full LOWLIGHT_SMOKE=1 LOWLIGHT_RUNS_DIR="$tmp/runs" \
     LOWLIGHT_MODELS_DIR="$tmp/runs/models"
-  presets() { one_thread "$BIN/pytest" -p no:cacheprovider tests/test_smoke.py tests/test_student.py; }
+  presets() { one_thread "$BIN/pytest" -p no:cacheprovider tests/training/test_smoke.py tests/courseware/test_student.py; }
   chain() { one_thread "$BIN/pytest" "${NBVAL[@]}" notebooks/0[2-5]_*.ipynb; }
   if [ "$lanes" = 1 ]; then
     chain; chain_status=$?

@@ -42,7 +42,7 @@ PROFILE_SETTINGS = {
 #: The Pix2Pix + WGAN-GP low-light report's configuration, on top of a profile's settings:
 #: batch norm in the critic, SGD for the critic, Adam(beta_1 0.5, beta_2 0.999) for the
 #: generator, ``clipnorm`` 1 on every variable of both, and both rates x0.7 every 6 epochs.
-#: Against a fixed fake 30 % too dark this critic's estimate barely moves (tests/test_wgan.py).
+#: Against a fixed fake 30 % too dark this critic's estimate barely moves (tests/wgan/test_wgan.py).
 REPORT = {
     "critic_norm": "batch", "critic_optimizer": "sgd", "beta_1": 0.5, "beta_2": 0.999,
     "decay_rate": 0.7, "clipnorm": 1.0,
