@@ -22,7 +22,7 @@
 # gradient penalty, watch the critic learn, and compare with BCE on the same budget.
 #
 # **Accelerator:** a CPU runs the quick profile in a few minutes; use a GPU for the full
-# profile (the report's 54.4 M-parameter U-Net).
+# profile (the report's U-Net, 54,429,315 parameters).
 # **Reproduces:** WGAN-GP as Gulrajani et al. define it (the course's default), on the
 # Pix2Pix + WGAN-GP low-light report's U-Net and 16x16 critic; the report's own configuration
 # (an SGD critic with batch norm, clip norm 1) as the `report` variant, in a short run.
@@ -376,7 +376,7 @@ print(f"WGAN-GP: {sum(wgan_timer.seconds):.0f} s; {wgan_ms:.0f} ms per generator
 grids = sorted((RUNS / "wgan-gp-paper" / "samples").glob("*.png"))
 plt.figure(figsize=(9, 4))
 plt.imshow(load_image(grids[-1]))
-plt.title(grids[-1].name)
+plt.title(f"{grids[-1].name}: input | output | reference")
 plt.axis("off")
 plt.show()
 
@@ -542,8 +542,9 @@ print(f"WGAN-GP minus BCE, same generator steps: {wgan_vs_bce}")
 print(f"WGAN-GP costs {wgan_ms / bce_ms:.1f}x BCE's time per generator step")
 
 # %% [markdown]
-# The two side by side on test images: look at the shadows and at flat walls, where noise
-# and colour casts show.
+# The two side by side on test images: look at the shadows and flat areas, where noise,
+# colour casts and a fine grid pattern (the checkerboard of transposed convolutions, which
+# an adversary can push) show.
 
 # %%
 show_grid([[test_low[i] * 4, outputs["Pix2Pix BCE"][i], outputs["Pix2Pix WGAN-GP"][i],
