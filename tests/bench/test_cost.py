@@ -100,9 +100,9 @@ def test_each_notebook_plan_matches_what_the_notebook_trains(name):
 
 def test_notebook_03_steps_and_the_session_flag():
     plan = cost_plans.NOTEBOOKS["03_pix2pix_wgan_gp"](437)
-    # full: 100 epochs x 100 steps, twice; the report's short run: 2 epochs x 20 steps; the
+    # full: 100 epochs x 100 steps, twice; the report's short run: 1 epoch of 40 steps; the
     # exercise: 2 epochs x 5 steps
-    assert [r.steps for r in plan.runs] == [100 * 100, 2 * 20, 100 * 100, 10]
+    assert [r.steps for r in plan.runs] == [100 * 100, 40, 100 * 100, 10]
     long_row = cost.Row("x", "total", None, 1, {"T4 float32": cost.SESSION_HOURS * 60 + 1})
     short_row = cost.Row("x", "total", None, 1, {"T4 float32": cost.SESSION_HOURS * 60 - 1})
     assert cost.over_session(long_row) and not cost.over_session(short_row)
