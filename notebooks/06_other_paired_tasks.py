@@ -26,9 +26,9 @@
 # **Reproduces:** the Pix2Pix SIDD denoising report's task (on synthetic sensor noise, not
 # SIDD's real phone noise) and the phone-to-DSLR report's deblurring task, with its finding
 # that SSIM rose while PSNR fell.
-# **Full profile on a Colab T4:** about 6 min in float32, 2 min in mixed precision, for the
-# embedded sample's noise and blur pairs (the estimate `lowlight bench cost --only
-# 06_other_paired_tasks` prints; see [BENCHMARKS.md](../BENCHMARKS.md)).
+# **Full profile on a Colab T4:** about 6 min in float32, 2 min in mixed precision
+# (estimates for LOL's 437 training pairs; `python -m lowlight_utils.bench cost --only
+# 06_other_paired_tasks` prints them with their assumptions).
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lowlight-course/lowlight-gan-course/blob/main/notebooks/06_other_paired_tasks.ipynb)
 

@@ -156,7 +156,7 @@ def _notebook_04(n_train: int) -> Plan:
                  'steps_per_epoch=cap_steps(SETTINGS["ablation_steps"])',
                  'batch_size=SETTINGS["ablation_batch_size"]',
                  'runs = {name: {"loss_weights": w} for name, w in zero_dce.ABLATIONS.items()}',
-                 'runs["Keras-example normalisation"]', 'runs[f"smoothness weight 200 x',
+                 'runs["Keras-example smoothness"]', 'runs[f"smoothness weight 200 x',
                  "zero_dce.build_plusplus(PROFILE)"))
 
 

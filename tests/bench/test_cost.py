@@ -164,4 +164,4 @@ def test_headers_and_readme_state_what_the_cost_command_prints():
         "BENCHMARKS.md's cost table is stale: paste `python -m lowlight_utils.bench cost "
         "--no-measure --markdown`")
     readme = (ROOT / "README.md").read_text()
-    assert "python -m lowlight_utils.colab --repo" in readme  # the fork command
+    assert "lowlight colab --repo" in readme  # the fork command, through the front door
