@@ -50,7 +50,9 @@ def test_both_steps_compute_the_same_losses_and_update_from_the_same_start():
     r = ts.compare_plain(model, low, high, rounds=2)
     assert r["loss_diff"] < 1e-5 and r["update_diff"] < 1e-3
     course = r["course"]
-    assert course["g_loss"] == pytest.approx(course["g_gan"] + 100.0 * course["g_l1"], rel=1e-5)
+    # pix2pix's lambda 100 on [-1, 1] images is 200 on the course's [0, 1] images
+    assert model.l1_weight == 200.0
+    assert course["g_loss"] == pytest.approx(course["g_gan"] + 200.0 * course["g_l1"], rel=1e-5)
     assert course["d_loss"] > 0 and 0 < course["g_l1"] < 1
     assert r["course_s"] > 0 and r["plain_s"] > 0
     assert r["ratio"] == pytest.approx(r["plain_s"] / r["course_s"])
@@ -62,11 +64,11 @@ def test_both_steps_compute_the_same_losses_and_update_from_the_same_start():
 def test_the_check_sees_a_course_step_with_other_loss_weights():
     model = tiny_model()
     low, high = batch(seed=1)
-    plain = ts.plain_pix2pix_step(model)  # keeps l1_weight 100
+    plain = ts.plain_pix2pix_step(model)  # keeps l1_weight 200
     model.l1_weight = 10.0
     r = ts.same_step_check(model, course_fn(model, low, high), lambda: plain(low, high))
     assert r["course"]["g_l1"] == pytest.approx(r["plain"]["g_l1"], rel=1e-5)
-    assert r["loss_diff"] > 0.5  # g_loss: gan + 10 l1 against gan + 100 l1
+    assert r["loss_diff"] > 0.5  # g_loss: gan + 10 l1 against gan + 200 l1
 
 
 def test_the_check_sees_an_update_with_another_learning_rate():
