@@ -94,15 +94,23 @@ def notebook_summary(nb) -> str:
     return " ".join(body[0].split()) if body else ""
 
 
+#: A markdown link from a notebook to a file of the repository above ``notebooks/``.
+_REPO_LINK = re.compile(r"\]\((?P<q><?)\.\./(?P<path>[^)\s]+)\)")
+
+
 def site_notebook(nb):
     """A copy of ``nb`` for the site: solutions collapsed, the Colab badge as a plain link.
 
     Each run of consecutive ``solution`` cells is wrapped between two new markdown cells
     holding ``<details class="solution"><summary>Solution</summary>`` and ``</details>``.
     Headings inside solution markdown become bold lines, so that a section boundary never
-    falls inside the ``<details>`` element.
+    falls inside the ``<details>`` element. A link out of ``notebooks/`` to a file of the
+    repository (``[BENCHMARKS.md](../BENCHMARKS.md)``, which works in Jupyter and on GitHub)
+    points at that file on GitHub instead: the site holds the notebooks only.
     """
     import nbformat
+
+    from ..colab.source import REPO_REF, REPO_URL
 
     nb = copy.deepcopy(nb)
     cells, inside = [], False
@@ -115,6 +123,8 @@ def site_notebook(nb):
         inside = is_solution
         if cell.cell_type == "markdown":
             cell.source = _BADGE.sub(r"[\1](\2)", cell.source)
+            cell.source = _REPO_LINK.sub(rf"](\g<q>{REPO_URL}/blob/{REPO_REF}/\g<path>)",
+                                         cell.source)
             if is_solution:
                 cell.source = re.sub(r"^#{1,6} +(.+?) *#*$", r"**\1**", cell.source,
                                      flags=re.M)

@@ -312,3 +312,17 @@ def test_site_style_keeps_numbers_on_one_line_and_lets_code_scroll(course):
     first = measure("01_first.html")
     assert first["preScrolls"] and first["preFits"], first
     assert first["article"] >= 760, first  # about 100 characters of code at 1280 px
+
+
+def test_links_out_of_the_notebooks_folder_point_at_the_repository():
+    """``../BENCHMARKS.md`` works in Jupyter and on GitHub, not on the site: it goes to GitHub."""
+    import nbformat
+
+    from lowlight_utils.colab.source import REPO_REF, REPO_URL
+    from lowlight_utils.courseware.site import site_notebook
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "See [BENCHMARKS.md](../BENCHMARKS.md#speed) and [02](02_pix2pix_bce.ipynb).")])
+    out = site_notebook(nb).cells[0].source
+    assert f"]({REPO_URL}/blob/{REPO_REF}/BENCHMARKS.md#speed)" in out
+    assert "](02_pix2pix_bce.ipynb)" in out and "../" not in out
