@@ -21,6 +21,9 @@ def _benchmarks() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .._shared import tflog
+
+    tflog.quiet()  # the benchmarks import TensorFlow; keep its start-up log off stderr
     parser = argparse.ArgumentParser(prog="python -m lowlight_utils.bench", description=__doc__)
     sub = parser.add_subparsers(dest="bench", required=True, metavar="BENCHMARK")
     modules = {}

@@ -145,3 +145,17 @@ def test_bench_heads_offers_every_head_the_generator_builds():
     add_arguments(parser)
     choices = next(a.choices for a in parser._actions if a.dest == "output")
     assert sorted(choices) == sorted(OUTPUTS)
+
+
+def test_the_module_entry_point_keeps_tensorflows_start_up_log_off_stderr():
+    """``python -m lowlight_utils.bench`` quiets TensorFlow itself (importing the package
+    no longer does it), as the ``lowlight`` front door does."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run([sys.executable, "-m", "lowlight_utils.bench", "generalisation",
+                             "--help"], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "oneDNN" not in result.stderr and "InitializeLog" not in result.stderr
