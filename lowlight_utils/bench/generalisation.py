@@ -138,8 +138,12 @@ def _train_and_load(method, splits, run_dir, profile, epochs, steps, seed):
     return load_model(result.best_model) if result.best_model else result.model
 
 
+#: The label of a learned method's scores when its network runs as pix2pix tests it.
+TRAINING_MODE_LABEL = "{method} (training mode)"
+
+
 def run_folds(folds, methods, profile="quick", epochs=None, steps=None, seed=0,
-              log=print) -> list[SceneScore]:
+              log=print, test_modes=("inference",)) -> list[SceneScore]:
     """Score every method on every fold's held-out scenes (training the learned ones).
 
     Parameters
@@ -156,6 +160,11 @@ def run_folds(folds, methods, profile="quick", epochs=None, steps=None, seed=0,
         Seed of the data order, the augmentation and the initial weights.
     log : callable
         Receives one progress line per fold and method.
+    test_modes : sequence of {"inference", "training"}
+        How each trained network is run on the held-out scenes: ``"inference"`` (the
+        course's default, ``training=False``) and/or ``"training"`` (batch statistics and
+        dropout, as pix2pix runs its generator at test time), the latter scored under
+        :data:`TRAINING_MODE_LABEL`. The same trained model serves both.
     """
     from ..classical.lowlight import BASELINES, enhance_baseline
     from ..data import find_pairs
@@ -173,17 +182,21 @@ def run_folds(folds, methods, profile="quick", epochs=None, steps=None, seed=0,
                 if method in BASELINES:
                     def enhance(img, name=method):
                         return enhance_baseline(name, img)
+                    runs = [(method, enhance)]
                 else:
                     from ..inference import enhance_image
 
                     model = _train_and_load(method, splits, Path(tmp) / f"{fold.index}-{method}",
                                             profile, epochs, steps, seed)
-
-                    def enhance(img, m=model):
-                        return enhance_image(m, img)
-                got = score_scenes(enhance, splits.test, fold.index, method)
-                log(f"  {method:16s} " + "  ".join(f"{s.scene} {s.psnr:.2f} dB" for s in got))
-                scores += got
+                    runs = [(method if mode == "inference"
+                             else TRAINING_MODE_LABEL.format(method=method),
+                             lambda img, m=model, tr=(mode == "training"):
+                             enhance_image(m, img, training=tr))
+                            for mode in test_modes]
+                for label, enhance in runs:
+                    got = score_scenes(enhance, splits.test, fold.index, label)
+                    log(f"  {label:16s} " + "  ".join(f"{s.scene} {s.psnr:.2f} dB" for s in got))
+                    scores += got
     return scores
 
 
@@ -298,6 +311,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--epochs", type=int, help="epochs per run (default: the method's own)")
     p.add_argument("--steps", type=int, help="steps per epoch (default: the method's own)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--test-mode", choices=["inference", "training", "both"],
+                   default="inference",
+                   help="how the trained networks run on the held-out scenes: the course's "
+                        "inference mode, pix2pix's test-time mode (batch statistics, dropout), "
+                        "or both from the same trained model, with their scene-by-scene gap")
     p.add_argument("--markdown", action="store_true", help="print the tables as markdown")
     p.add_argument("--out", type=Path, help="also write the per-scene scores: CSV if it ends "
                    "in .csv, else a markdown table; an existing file is an error")
@@ -316,7 +334,9 @@ def run(args) -> int:
     except ValueError as err:
         raise SystemExit(str(err)) from None
     methods = list(dict.fromkeys(args.methods))
-    scores = run_folds(folds, methods, args.profile, args.epochs, args.steps, args.seed)
+    modes = ("inference", "training") if args.test_mode == "both" else (args.test_mode,)
+    scores = run_folds(folds, methods, args.profile, args.epochs, args.steps, args.seed,
+                       test_modes=modes)
     rows, best = summarise(scores, BASELINES)
     n_scenes = sum(len(f.test) for f in folds)
     print(f"\nLeave-scenes-out generalisation: embedded low-light sample, {n_scenes} scenes in "
@@ -331,6 +351,14 @@ def run(args) -> int:
         met = target["wins"] >= 0.8 * target["folds"]
         print(f"target, Pix2Pix BCE beats {best} in at least 80 % of folds: "
               f"{'met' if met else 'NOT met'} ({target['wins']}/{target['folds']})")
+    if len(modes) == 2:
+        from ..metrics import paired_gap
+
+        for method in (m for m in methods if m not in BASELINES):
+            label = TRAINING_MODE_LABEL.format(method=method)
+            a = [s.psnr for s in scores if s.method == label]
+            b = [s.psnr for s in scores if s.method == method]
+            print(f"{label} minus inference mode, scene by scene: {paired_gap(a, b)}")
     if args.out is not None:
         write_scores(scores, args.out)
         print(f"wrote {args.out}")

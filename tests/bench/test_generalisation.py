@@ -98,3 +98,21 @@ def test_a_tiny_run_prints_the_table_with_its_spread(sample_root, tmp_path, caps
     assert len(lines) == 1 + 4 * 3  # four held-out scenes x three methods
     with pytest.raises(SystemExit, match="exists"):  # never overwritten
         main(argv)
+
+
+def test_both_test_modes_score_the_same_trained_model(sample_root, capsys):
+    """``--test-mode both``: one training per fold, scored in inference and training mode,
+    with their scene-by-scene gap. Zero-DCE++ has no batch norm and no dropout: its two modes
+    differ only in the factor its curves are estimated at (12 at inference, its training
+    factor in training mode), so the two rows of the same trained network stay close."""
+    argv = ["generalisation", "--scenes", "chelsea", "coffee", "grace_hopper", "astronaut",
+            "--folds", "2", "--methods", "gamma", "zero-dce++", "--epochs", "1", "--steps", "1",
+            "--test-mode", "both"]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    label = gen.TRAINING_MODE_LABEL.format(method="zero-dce++")
+    assert label in text
+    gap_line = next(line for line in text.splitlines() if "minus inference mode" in line)
+    assert gap_line.startswith(label) and "dB over 4" in gap_line
+    mean = float(gap_line.split("scene by scene: ")[1].split(" ± ")[0])
+    assert abs(mean) < 0.5
