@@ -787,7 +787,8 @@ print(paired_gap(auto_scores, plus_scores, "psnr"))
 # Asserted below: the paper's parameter counts and the multiply-adds counted in section 3,
 # the Keras example's smoothness factor at 256 pixels and its spatial term penalising a
 # uniform brightening, that the saved model reloads, what the ablation broke, and that
-# Zero-DCE, trained without a single reference, beats doing nothing by at least 4 dB. A smoke
+# Zero-DCE and Zero-DCE++, trained without a single reference, beat doing nothing image by
+# image (`paired_gap` says "better"). A smoke
 # run (`LOWLIGHT_SMOKE=1`, two steps per training) has learned nothing, so there the ablation
 # and score checks are replaced by finite scores and outputs in [0, 1].
 
@@ -821,8 +822,8 @@ else:
     assert abl["Keras-example smoothness"]["curve TV"] < abl["all four losses"]["curve TV"]
     assert report_strength["curve TV"] < abl["all four losses"]["curve TV"]
     assert report_strength["brightness"] < abl["all four losses"]["brightness"] - 0.1
-    assert zdce_psnr >= identity_psnr + 4.0
-    assert plus_scores.means["psnr"] > identity_psnr + 2.0
+    assert paired_gap(zdce, results["identity"]).verdict == "better"
+    assert paired_gap(plus_scores, results["identity"]).verdict == "better"
 assert all(path.is_file() for path in exports)
 assert all(np.isfinite(g.mean) and g.spread >= 0 for g in (zdce_gap, plus_gap))  # with spread
 
