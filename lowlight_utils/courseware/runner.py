@@ -222,21 +222,17 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    unclean = [f"{p.name} {line}" for p in executed
-               for line in unclean_outputs(nbformat.read(p, as_version=4))]
-    if unclean:
-        print("Outputs that should not be there (stderr or errors):\n  " + "\n  ".join(unclean),
-              file=sys.stderr)
-        if args.strict:
-            return 1
-    # A cell the student edition keeps must not read what only a removed solution defines.
-    broken = [f"{p.name} {line}" for p in notebooks
-              for line in solution_only_names(nbformat.read(p, as_version=4))]
-    if broken:
-        print("The student edition would stop with a NameError:\n  " + "\n  ".join(broken),
-              file=sys.stderr)
-        if args.strict:
-            return 1
+    # Outputs with stderr or errors; and a cell the student edition keeps that reads what only
+    # a removed solution defines. Each is printed; --strict stops the build on either.
+    for heading, check, paths in (
+            ("Outputs that should not be there (stderr or errors)", unclean_outputs, executed),
+            ("The student edition would stop with a NameError", solution_only_names, notebooks)):
+        found = [f"{p.name} {line}" for p in paths
+                 for line in check(nbformat.read(p, as_version=4))]
+        if found:
+            print(f"{heading}:\n  " + "\n  ".join(found), file=sys.stderr)
+            if args.strict:
+                return 1
     write_student_edition(notebooks, out / "student")
     root = Path(args.notebooks).resolve().parent  # README.md, RESULTS.md, BENCHMARKS.md
     try:
